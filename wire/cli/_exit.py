@@ -1,0 +1,154 @@
+"""Exit statuses, and the one table that turns an exception into a message and a status.
+
+Exit statuses are HTTPie's (xh uses the same 2 and 6):
+
+| status | meaning                                                       |
+|--------|---------------------------------------------------------------|
+| 0      | success                                                       |
+| 1      | an error: bad input, connection failure, TLS failure, ...     |
+| 2      | a timeout                                                     |
+| 3      | a 3xx response, with --check-status                           |
+| 4      | a 4xx response, with --check-status                           |
+| 5      | a 5xx response, with --check-status                           |
+| 6      | too many redirects                                            |
+| 130    | interrupted (Ctrl-C)                                          |
+
+Every expected error becomes one line, `wire: error: ...`, naming what failed and, where one
+is known, a hint. No traceback reaches the user unless --traceback is given.
+"""
+
+from __future__ import annotations
+
+import enum
+import ssl
+from dataclasses import dataclass
+
+from ..client_core import _exceptions as exc
+
+__all__ = ["EXIT_STATUS_DOC", "ErrorReport", "ExitStatus", "describe_error", "status_for_http"]
+
+
+class ExitStatus(enum.IntEnum):
+    """The process exit status (see the table in the module docstring)."""
+
+    SUCCESS = 0
+    ERROR = 1
+    ERROR_TIMEOUT = 2
+    ERROR_HTTP_3XX = 3
+    ERROR_HTTP_4XX = 4
+    ERROR_HTTP_5XX = 5
+    ERROR_TOO_MANY_REDIRECTS = 6
+    ERROR_CTRL_C = 130
+
+
+EXIT_STATUS_DOC: list[tuple[int, str]] = [
+    (0, "Success."),
+    (1, "An error: bad arguments, a connection or TLS failure, an incomplete download."),
+    (2, "The request timed out."),
+    (3, "With --check-status: the response was a redirect (3xx) that was not followed."),
+    (4, "With --check-status: the response was a client error (4xx)."),
+    (5, "With --check-status: the response was a server error (5xx)."),
+    (6, "Too many redirects (see --max-redirects)."),
+    (130, "Interrupted by Ctrl-C (SIGINT)."),
+]
+
+
+def status_for_http(status_code: int, *, check_status: bool) -> ExitStatus:
+    """The exit status for a final response's status code.
+
+    Args:
+        status_code: int, the HTTP status code.
+        check_status: the --check-status flag; without it every response exits 0.
+
+    Returns:
+        SUCCESS, or ERROR_HTTP_3XX / 4XX / 5XX under --check-status.
+    """
+    if not check_status or status_code < 300:
+        return ExitStatus.SUCCESS
+    if status_code < 400:
+        return ExitStatus.ERROR_HTTP_3XX
+    if status_code < 500:
+        return ExitStatus.ERROR_HTTP_4XX
+    if status_code < 600:
+        return ExitStatus.ERROR_HTTP_5XX
+    return ExitStatus.ERROR
+
+
+@dataclass(frozen=True)
+class ErrorReport:
+    """What to tell the user: a one-line `message` and the process `status`."""
+
+    message: str
+    status: ExitStatus
+
+
+# (exception class, exit status, what failed, hint). The first matching row wins, so the
+# more specific classes come first.
+_TABLE: tuple[tuple[type[BaseException], ExitStatus, str, str], ...] = (
+    (exc.ConnectTimeout, ExitStatus.ERROR_TIMEOUT, "connection timed out",
+     "is the host reachable? raise --timeout to wait longer"),
+    (exc.ReadTimeout, ExitStatus.ERROR_TIMEOUT, "timed out waiting for the response",
+     "raise --timeout to wait longer"),
+    (exc.WriteTimeout, ExitStatus.ERROR_TIMEOUT, "timed out sending the request",
+     "raise --timeout to wait longer"),
+    (exc.TimeoutException, ExitStatus.ERROR_TIMEOUT, "timed out", "raise --timeout"),
+    (exc.TooManyRedirects, ExitStatus.ERROR_TOO_MANY_REDIRECTS, "too many redirects",
+     "raise --max-redirects, or check the server for a redirect loop"),
+    (exc.ProxyError, ExitStatus.ERROR, "proxy error", "check the proxy URL and credentials"),
+    (exc.UnsupportedProtocol, ExitStatus.ERROR, "unsupported URL",
+     "only http:// and https:// URLs are supported"),
+    (exc.ConnectError, ExitStatus.ERROR, "cannot connect", ""),
+    (exc.ReadError, ExitStatus.ERROR, "connection lost while reading the response", ""),
+    (exc.WriteError, ExitStatus.ERROR, "connection lost while sending the request", ""),
+    (exc.RemoteProtocolError, ExitStatus.ERROR, "the server broke the HTTP protocol", ""),
+    (exc.LocalProtocolError, ExitStatus.ERROR, "invalid request", ""),
+    (exc.DecodingError, ExitStatus.ERROR, "cannot decode the response body", ""),
+    (exc.InvalidURL, ExitStatus.ERROR, "invalid URL", ""),
+    (exc.RequestError, ExitStatus.ERROR, "request failed", ""),
+)
+
+
+def _connect_hint(detail: str) -> str:
+    lowered = detail.lower()
+    if "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
+        return "TLS verification failed; pass --verify CA_PATH, or --verify no to skip it"
+    if "name or service not known" in lowered or "nodename nor servname" in lowered or (
+        "getaddrinfo" in lowered or "name resolution" in lowered
+    ):
+        return "the host name could not be resolved (DNS); check its spelling"
+    if "refused" in lowered:
+        return "is the server running, and is the port right?"
+    return ""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def describe_error(error: BaseException, *, method: str, url: str) -> ErrorReport:
+    """Map an exception raised while sending to a one-line message and an exit status.
+
+    Args:
+        error: the exception.
+        method: str, the request method, named in the message.
+        url: str, the request URL, named in the message.
+
+    Returns:
+        An `ErrorReport`; unknown exceptions get status ERROR and their own text.
+    """
+    if isinstance(error, KeyboardInterrupt):
+        return ErrorReport("interrupted", ExitStatus.ERROR_CTRL_C)
+    detail = _one_line(str(error)) or type(error).__name__
+    for cls, status, what, hint in _TABLE:
+        if isinstance(error, cls):
+            if cls is exc.ConnectError:
+                hint = _connect_hint(detail)
+            message = f"{what}: {detail} ({method} {url})"
+            if hint:
+                message += f"; hint: {hint}"
+            return ErrorReport(message, status)
+    if isinstance(error, ssl.SSLError):
+        return ErrorReport(f"TLS error: {detail} ({method} {url})", ExitStatus.ERROR)
+    if isinstance(error, OSError):
+        return ErrorReport(f"{detail} ({method} {url})", ExitStatus.ERROR)
+    return ErrorReport(f"{type(error).__name__}: {detail} ({method} {url})", ExitStatus.ERROR)

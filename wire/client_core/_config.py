@@ -1,0 +1,290 @@
+"""Client configuration values: `Timeout`, `Limits`, `Proxy`, and TLS context creation.
+
+Strategy: the default `ssl.SSLContext` (certifi's CA bundle, verification on) is built once
+per process and shared, because loading the bundle costs several milliseconds and creating a
+`Client` should cost far less than that. Any non-default `verify`/`cert` gets its own context.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+import threading
+import typing
+from typing import Any
+
+from ._types import CertTypes, HeaderTypes, TimeoutTypes
+from ._urls import URL
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "DEFAULT_MAX_REDIRECTS",
+    "DEFAULT_TIMEOUT_CONFIG",
+    "Limits",
+    "Proxy",
+    "Timeout",
+    "create_ssl_context",
+]
+
+
+class UnsetType:
+    """Sentinel type for "argument not given" (distinct from None, which means "no limit")."""
+
+
+UNSET = UnsetType()
+
+
+class Timeout:
+    """Timeout configuration, in float seconds; `None` disables a timeout.
+
+    Accepted forms (as httpx):
+
+        Timeout(10.0)                      # all four timeouts 10 s
+        Timeout(None)                      # no timeouts
+        Timeout(10.0, connect=60.0)        # 10 s except connect
+        Timeout(connect=5, read=10, write=10, pool=5)   # all four explicitly
+        Timeout((5, 10, 10, 5))            # (connect, read, write, pool)
+        Timeout(other_timeout)             # copy
+
+    Args:
+        timeout: the default for every phase: float seconds, None, a 4-tuple, or a `Timeout`.
+        connect: seconds to establish a connection.
+        read: seconds to wait for each chunk of data.
+        write: seconds to wait for each chunk to be sent.
+        pool: seconds to wait for a connection from the pool.
+
+    Raises:
+        ValueError: when no default is given and not all four phases are set explicitly.
+    """
+
+    def __init__(
+        self,
+        timeout: TimeoutTypes | UnsetType = UNSET,
+        *,
+        connect: None | float | UnsetType = UNSET,
+        read: None | float | UnsetType = UNSET,
+        write: None | float | UnsetType = UNSET,
+        pool: None | float | UnsetType = UNSET,
+    ) -> None:
+        if isinstance(timeout, Timeout):
+            if not all(isinstance(v, UnsetType) for v in (connect, read, write, pool)):
+                raise ValueError("Cannot combine a Timeout instance with per-phase values.")
+            self.connect: float | None = timeout.connect
+            self.read: float | None = timeout.read
+            self.write: float | None = timeout.write
+            self.pool: float | None = timeout.pool
+        elif isinstance(timeout, tuple):
+            self.connect, self.read, self.write, self.pool = timeout
+        elif isinstance(timeout, UnsetType):
+            if any(isinstance(v, UnsetType) for v in (connect, read, write, pool)):
+                raise ValueError(
+                    "Timeout must either include a default, or set all four parameters "
+                    "explicitly."
+                )
+            self.connect = typing.cast("float | None", connect)
+            self.read = typing.cast("float | None", read)
+            self.write = typing.cast("float | None", write)
+            self.pool = typing.cast("float | None", pool)
+        else:
+            default = None if timeout is None else float(timeout)
+            self.connect = default if isinstance(connect, UnsetType) else connect
+            self.read = default if isinstance(read, UnsetType) else read
+            self.write = default if isinstance(write, UnsetType) else write
+            self.pool = default if isinstance(pool, UnsetType) else pool
+
+    def as_dict(self) -> dict[str, float | None]:
+        """The four timeouts as `{"connect": s, "read": s, "write": s, "pool": s}`."""
+        return {"connect": self.connect, "read": self.read, "write": self.write, "pool": self.pool}
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, Timeout) and self.as_dict() == other.as_dict()
+
+    def __hash__(self) -> int:
+        return hash((self.connect, self.read, self.write, self.pool))
+
+    def __repr__(self) -> str:
+        values = {self.connect, self.read, self.write, self.pool}
+        if len(values) == 1:
+            return f"{type(self).__name__}(timeout={self.connect})"
+        return (
+            f"{type(self).__name__}(connect={self.connect}, read={self.read}, "
+            f"write={self.write}, pool={self.pool})"
+        )
+
+
+class Limits:
+    """Connection pool limits.
+
+    Args:
+        max_connections: int, the most connections open at once; None for no limit.
+        max_keepalive_connections: int, the most idle connections kept; None for no limit.
+        keepalive_expiry: float seconds an idle connection is kept; None keeps it forever.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_connections: int | None = None,
+        max_keepalive_connections: int | None = None,
+        keepalive_expiry: float | None = 5.0,
+    ) -> None:
+        self.max_connections = max_connections
+        self.max_keepalive_connections = max_keepalive_connections
+        self.keepalive_expiry = keepalive_expiry
+
+    def __eq__(self, other: Any) -> bool:
+        return (
+            isinstance(other, Limits)
+            and self.max_connections == other.max_connections
+            and self.max_keepalive_connections == other.max_keepalive_connections
+            and self.keepalive_expiry == other.keepalive_expiry
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (self.max_connections, self.max_keepalive_connections, self.keepalive_expiry)
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(max_connections={self.max_connections}, "
+            f"max_keepalive_connections={self.max_keepalive_connections}, "
+            f"keepalive_expiry={self.keepalive_expiry})"
+        )
+
+
+class Proxy:
+    """A proxy URL with optional credentials and headers.
+
+    Args:
+        url: str or `URL`; scheme http, https, socks5 or socks5h. Credentials in the URL
+            userinfo become `auth` and are removed from `url`.
+        ssl_context: an `ssl.SSLContext` for TLS to an https proxy, or None.
+        auth: `(username, password)` str tuple, or None.
+        headers: extra headers sent to the proxy (e.g. on CONNECT), or None.
+
+    Raises:
+        ValueError: for an unsupported proxy scheme.
+    """
+
+    def __init__(
+        self,
+        url: URL | str,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        auth: tuple[str, str] | None = None,
+        headers: HeaderTypes | None = None,
+    ) -> None:
+        from ._headers import Headers
+
+        url = URL(url)
+        headers = Headers(headers)
+        if url.scheme not in ("http", "https", "socks5", "socks5h"):
+            raise ValueError(f"Unknown scheme for proxy URL {url!r}")
+        if url.username or url.password:
+            auth = (url.username, url.password)
+            url = url.copy_with(username=None, password=None)
+        self.url = url
+        self.auth = auth
+        self.headers = headers
+        self.ssl_context = ssl_context
+
+    @property
+    def raw_auth(self) -> tuple[bytes, bytes] | None:
+        """The credentials as `(username, password)` bytes, or None."""
+        if self.auth is None:
+            return None
+        return (self.auth[0].encode("utf-8"), self.auth[1].encode("utf-8"))
+
+    def __repr__(self) -> str:
+        # Credentials never appear in a repr (they would end up in logs).
+        auth = ", auth=('" + self.auth[0] + "', '[secure]')" if self.auth else ""
+        return f"Proxy('{self.url}'{auth})"
+
+
+DEFAULT_TIMEOUT_CONFIG = Timeout(timeout=5.0)
+DEFAULT_LIMITS = Limits(max_connections=100, max_keepalive_connections=20)
+DEFAULT_MAX_REDIRECTS = 20
+
+_default_context: ssl.SSLContext | None = None
+_default_context_lock = threading.Lock()
+
+
+def _new_verifying_context(cafile: str | None, capath: str | None) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(cafile=cafile, capath=capath)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    keylog = os.environ.get("SSLKEYLOGFILE")
+    if keylog:
+        ctx.keylog_filename = keylog
+    return ctx
+
+
+def _default_ssl_context() -> ssl.SSLContext:
+    global _default_context
+    if _default_context is None:
+        with _default_context_lock:
+            if _default_context is None:
+                import certifi
+
+                _default_context = _new_verifying_context(certifi.where(), None)
+    return _default_context
+
+
+def create_ssl_context(
+    verify: ssl.SSLContext | str | bool = True,
+    cert: CertTypes | None = None,
+    trust_env: bool = True,
+) -> ssl.SSLContext:
+    """Build (or reuse) the `ssl.SSLContext` for a transport.
+
+    Args:
+        verify: True to verify with certifi's CA bundle (the shared, cached context); False to
+            disable verification (no hostname check either); a str path to a CA bundle file or a
+            directory of hashed certificates; or a ready `ssl.SSLContext`, returned as given.
+        cert: a client certificate: a PEM file path, `(certfile, keyfile)`, or
+            `(certfile, keyfile, password)`; None for no client certificate.
+        trust_env: when True and `verify` is True, honour SSL_CERT_FILE and SSL_CERT_DIR.
+
+    Returns:
+        An `ssl.SSLContext`. The default one is shared per process: do not mutate it.
+
+    Raises:
+        IOError: when a CA path or certificate file does not exist or cannot be read.
+        ssl.SSLError: when a certificate or key is invalid.
+    """
+    if isinstance(verify, ssl.SSLContext):
+        ctx = verify
+    elif verify is True:
+        cafile = os.environ.get("SSL_CERT_FILE") if trust_env else None
+        capath = os.environ.get("SSL_CERT_DIR") if trust_env else None
+        if (cafile and os.path.isfile(cafile)) or (capath and os.path.isdir(capath)):
+            ctx = _new_verifying_context(
+                cafile if cafile and os.path.isfile(cafile) else None,
+                capath if capath and os.path.isdir(capath) else None,
+            )
+        elif cert is None and not os.environ.get("SSLKEYLOGFILE"):
+            return _default_ssl_context()
+        else:
+            import certifi
+
+            ctx = _new_verifying_context(certifi.where(), None)
+    elif verify is False:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    else:
+        path = str(verify)
+        if os.path.isfile(path):
+            ctx = _new_verifying_context(path, None)
+        elif os.path.isdir(path):
+            ctx = _new_verifying_context(None, path)
+        else:
+            raise OSError(f"Could not find a suitable TLS CA certificate bundle, invalid path: {path}")
+    if cert is not None:
+        if isinstance(cert, str):
+            ctx.load_cert_chain(certfile=cert)
+        elif len(cert) == 2:
+            ctx.load_cert_chain(certfile=cert[0], keyfile=cert[1])
+        else:
+            ctx.load_cert_chain(certfile=cert[0], keyfile=cert[1], password=cert[2])
+    return ctx

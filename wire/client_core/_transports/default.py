@@ -1,0 +1,372 @@
+"""`HTTPTransport` / `AsyncHTTPTransport`: the network edge, over httpcore's connection pools.
+
+This is the only module that imports httpcore, and the one place where httpcore's exceptions
+become ours (`_map_httpcore_exceptions`). It is imported lazily by the clients, so that
+`import wire` stays cheap.
+
+Strategy (import cost): `import httpcore` eagerly imports h2, anyio and trio when they are
+installed (about 55 ms together), although a plain HTTP/1.1 request needs none of them.
+`_load_httpcore()` imports httpcore with those three hidden, then un-hides them: httpcore's
+HTTP/2 connection class is imported lazily by httpcore itself when h2 is negotiated, and the
+async clients hand httpcore the real anyio / trio modules (`_enable_async_backend`) before
+their first request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import typing
+from collections.abc import AsyncIterator, Iterator
+from types import ModuleType
+
+from .._config import DEFAULT_LIMITS, Limits, Proxy, create_ssl_context
+from .._exceptions import (
+    ConnectError,
+    ConnectTimeout,
+    LocalProtocolError,
+    NetworkError,
+    PoolTimeout,
+    ProtocolError,
+    ProxyError,
+    ReadError,
+    ReadTimeout,
+    RemoteProtocolError,
+    TimeoutException,
+    TransportError,
+    UnsupportedProtocol,
+    WriteError,
+    WriteTimeout,
+)
+from .._models import Request, Response
+from .._types import AsyncByteStream, CertTypes, ProxyTypes, SyncByteStream, VerifyTypes
+from .._urls import URL
+from .base import AsyncBaseTransport, BaseTransport
+
+__all__ = ["AsyncHTTPTransport", "HTTPTransport"]
+
+SOCKET_OPTION = typing.Union[
+    tuple[int, int, int],
+    tuple[int, int, typing.Union[bytes, bytearray]],
+    tuple[int, int, None, int],
+]
+
+_HIDDEN_AT_IMPORT = ("h2", "anyio", "trio")
+
+
+def _load_httpcore() -> ModuleType:
+    """Import httpcore without paying for h2, anyio and trio (see the module docstring)."""
+    module = sys.modules.get("httpcore")
+    if module is not None:
+        return module
+    hidden = [name for name in _HIDDEN_AT_IMPORT if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` fail
+    try:
+        import httpcore
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, ...) is None:
+                del sys.modules[name]
+    return httpcore
+
+
+def _enable_async_backend() -> None:
+    """Give httpcore the async libraries that `_load_httpcore` hid from it."""
+    sync_module = sys.modules["httpcore._synchronization"]
+    if getattr(sync_module, "anyio", None) is None:
+        with contextlib.suppress(ImportError):
+            import anyio
+
+            sync_module.anyio = anyio  # type: ignore[attr-defined]
+    if getattr(sync_module, "trio", None) is None and "trio" in sys.modules:
+        sync_module.trio = sys.modules["trio"]  # type: ignore[attr-defined]
+
+
+# httpcore exception name → our exception class; the most specific names come first.
+_EXCEPTION_MAP: tuple[tuple[str, type[TransportError]], ...] = (
+    ("ConnectTimeout", ConnectTimeout),
+    ("ReadTimeout", ReadTimeout),
+    ("WriteTimeout", WriteTimeout),
+    ("PoolTimeout", PoolTimeout),
+    ("TimeoutException", TimeoutException),
+    ("ConnectError", ConnectError),
+    ("ReadError", ReadError),
+    ("WriteError", WriteError),
+    ("NetworkError", NetworkError),
+    ("ProxyError", ProxyError),
+    ("UnsupportedProtocol", UnsupportedProtocol),
+    ("LocalProtocolError", LocalProtocolError),
+    ("RemoteProtocolError", RemoteProtocolError),
+    ("ProtocolError", ProtocolError),
+)
+
+
+def _translate(exc: Exception, request: Request | None) -> TransportError | None:
+    httpcore = sys.modules["httpcore"]
+    for name, ours in _EXCEPTION_MAP:
+        if isinstance(exc, getattr(httpcore, name)):
+            message = str(exc) or type(exc).__name__
+            return ours(message, request=request)
+    return None
+
+
+@contextlib.contextmanager
+def _map_httpcore_exceptions(request: Request | None = None) -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        mapped = _translate(exc, request)
+        if mapped is None:
+            raise
+        raise mapped from exc
+
+
+class _SyncResponseStream(SyncByteStream):
+    """httpcore's response body as our `SyncByteStream`, with errors translated."""
+
+    def __init__(self, core_stream: typing.Iterable[bytes], request: Request) -> None:
+        self._core_stream = core_stream
+        self._request = request
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _map_httpcore_exceptions(self._request):
+            yield from self._core_stream
+
+    def close(self) -> None:
+        close = getattr(self._core_stream, "close", None)
+        if close is not None:
+            with _map_httpcore_exceptions(self._request):
+                close()
+
+
+class _AsyncResponseStream(AsyncByteStream):
+    """httpcore's response body as our `AsyncByteStream`, with errors translated."""
+
+    def __init__(self, core_stream: typing.AsyncIterable[bytes], request: Request) -> None:
+        self._core_stream = core_stream
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        with _map_httpcore_exceptions(self._request):
+            async for part in self._core_stream:
+                yield part
+
+    async def aclose(self) -> None:
+        aclose = getattr(self._core_stream, "aclose", None)
+        if aclose is not None:
+            with _map_httpcore_exceptions(self._request):
+                await aclose()
+
+
+def _pool_kwargs(
+    verify: VerifyTypes,
+    cert: CertTypes | None,
+    trust_env: bool,
+    http1: bool,
+    http2: bool,
+    limits: Limits,
+) -> dict[str, typing.Any]:
+    return {
+        "ssl_context": create_ssl_context(verify=verify, cert=cert, trust_env=trust_env),
+        "max_connections": limits.max_connections,
+        "max_keepalive_connections": limits.max_keepalive_connections,
+        "keepalive_expiry": limits.keepalive_expiry,
+        "http1": http1,
+        "http2": http2,
+    }
+
+
+def _proxy_pool(
+    httpcore: ModuleType, proxy: Proxy, kwargs: dict[str, typing.Any], *, is_async: bool
+) -> typing.Any:
+    prefix = "Async" if is_async else ""
+    if proxy.url.scheme in ("http", "https"):
+        cls = getattr(httpcore, prefix + "HTTPProxy")
+        return cls(
+            proxy_url=httpcore.URL(
+                scheme=proxy.url.raw_scheme,
+                host=proxy.url.raw_host,
+                port=proxy.url.port,
+                target=proxy.url.raw_path,
+            ),
+            proxy_auth=proxy.raw_auth,
+            proxy_headers=proxy.headers.raw,
+            proxy_ssl_context=proxy.ssl_context,
+            **kwargs,
+        )
+    try:
+        import socksio  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "Using SOCKS proxy, but the 'socksio' package is not installed. "
+            "Install wire with the 'socks' extra: pip install 'wire[socks]'."
+        ) from exc
+    cls = getattr(httpcore, prefix + "SOCKSProxy")
+    for unsupported in ("socket_options", "local_address", "uds", "retries"):
+        kwargs.pop(unsupported, None)
+    return cls(
+        proxy_url=httpcore.URL(
+            scheme=proxy.url.raw_scheme,
+            host=proxy.url.raw_host,
+            port=proxy.url.port,
+            target=proxy.url.raw_path,
+        ),
+        proxy_auth=proxy.raw_auth,
+        **kwargs,
+    )
+
+
+def _build_pool(
+    *,
+    is_async: bool,
+    verify: VerifyTypes,
+    cert: CertTypes | None,
+    trust_env: bool,
+    http1: bool,
+    http2: bool,
+    limits: Limits,
+    proxy: ProxyTypes | None,
+    uds: str | None,
+    local_address: str | None,
+    retries: int,
+    socket_options: typing.Iterable[SOCKET_OPTION] | None,
+) -> typing.Any:
+    httpcore = _load_httpcore()
+    kwargs = _pool_kwargs(verify, cert, trust_env, http1, http2, limits)
+    kwargs.update(
+        uds=uds, local_address=local_address, retries=retries, socket_options=socket_options
+    )
+    if proxy is not None:
+        proxy = Proxy(url=proxy) if isinstance(proxy, (str, URL)) else proxy
+        return _proxy_pool(httpcore, proxy, kwargs, is_async=is_async)
+    cls = httpcore.AsyncConnectionPool if is_async else httpcore.ConnectionPool
+    return cls(**kwargs)
+
+
+def _core_request(httpcore: ModuleType, request: Request, content: typing.Any) -> typing.Any:
+    url = request.url
+    return httpcore.Request(
+        method=request.method,
+        url=httpcore.URL(
+            scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+        ),
+        headers=request.headers.raw,
+        content=content,
+        extensions=request.extensions,
+    )
+
+
+def _response_extensions(core_response: typing.Any) -> dict[str, typing.Any]:
+    return dict(core_response.extensions)
+
+
+class HTTPTransport(BaseTransport):
+    """The default synchronous transport: HTTP/1.1 and HTTP/2 over a connection pool.
+
+    Args:
+        verify: True (certifi's CA bundle), False, a CA bundle path (str), or an SSLContext.
+        cert: client certificate: a path, `(cert, key)` or `(cert, key, password)`.
+        trust_env: honour SSL_CERT_FILE / SSL_CERT_DIR.
+        http1: offer HTTP/1.1 (default True).
+        http2: offer HTTP/2 through ALPN (default False); needs the `h2` package.
+        limits: pool `Limits` (connection counts, keep-alive expiry in seconds).
+        proxy: a proxy URL (str/`URL`) or `Proxy`, or None.
+        uds: path of a Unix domain socket to connect through, or None.
+        local_address: local IP address to bind to, or None.
+        retries: how many times to retry a failed connect (not a failed request).
+        socket_options: `(level, option, value)` tuples applied to new sockets.
+
+    Raises:
+        OSError: when a CA bundle or certificate path is invalid.
+        ImportError: for a SOCKS proxy without the `socksio` package.
+    """
+
+    def __init__(
+        self,
+        verify: VerifyTypes = True,
+        cert: CertTypes | None = None,
+        trust_env: bool = True,
+        http1: bool = True,
+        http2: bool = False,
+        limits: Limits = DEFAULT_LIMITS,
+        proxy: ProxyTypes | None = None,
+        uds: str | None = None,
+        local_address: str | None = None,
+        retries: int = 0,
+        socket_options: typing.Iterable[SOCKET_OPTION] | None = None,
+    ) -> None:
+        self._pool = _build_pool(
+            is_async=False, verify=verify, cert=cert, trust_env=trust_env, http1=http1,
+            http2=http2, limits=limits, proxy=proxy, uds=uds, local_address=local_address,
+            retries=retries, socket_options=socket_options,
+        )
+
+    def handle_request(self, request: Request) -> Response:
+        """Send `request` through the pool; see `BaseTransport.handle_request`."""
+        assert isinstance(request.stream, SyncByteStream)
+        httpcore = sys.modules["httpcore"]
+        core_request = _core_request(httpcore, request, request.stream)
+        with _map_httpcore_exceptions(request):
+            core_response = self._pool.handle_request(core_request)
+        return Response(
+            status_code=core_response.status,
+            headers=core_response.headers,
+            stream=_SyncResponseStream(core_response.stream, request),
+            extensions=_response_extensions(core_response),
+        )
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._pool.close()
+
+
+class AsyncHTTPTransport(AsyncBaseTransport):
+    """The default asynchronous transport (asyncio or trio); arguments as `HTTPTransport`.
+
+    Raises:
+        OSError: when a CA bundle or certificate path is invalid.
+        ImportError: for a SOCKS proxy without the `socksio` package.
+    """
+
+    def __init__(
+        self,
+        verify: VerifyTypes = True,
+        cert: CertTypes | None = None,
+        trust_env: bool = True,
+        http1: bool = True,
+        http2: bool = False,
+        limits: Limits = DEFAULT_LIMITS,
+        proxy: ProxyTypes | None = None,
+        uds: str | None = None,
+        local_address: str | None = None,
+        retries: int = 0,
+        socket_options: typing.Iterable[SOCKET_OPTION] | None = None,
+    ) -> None:
+        self._pool = _build_pool(
+            is_async=True, verify=verify, cert=cert, trust_env=trust_env, http1=http1,
+            http2=http2, limits=limits, proxy=proxy, uds=uds, local_address=local_address,
+            retries=retries, socket_options=socket_options,
+        )
+        self._backend_ready = False
+
+    async def handle_async_request(self, request: Request) -> Response:
+        """Send `request` through the pool; see `AsyncBaseTransport.handle_async_request`."""
+        assert isinstance(request.stream, AsyncByteStream)
+        if not self._backend_ready:
+            _enable_async_backend()
+            self._backend_ready = True
+        httpcore = sys.modules["httpcore"]
+        core_request = _core_request(httpcore, request, request.stream)
+        with _map_httpcore_exceptions(request):
+            core_response = await self._pool.handle_async_request(core_request)
+        return Response(
+            status_code=core_response.status,
+            headers=core_response.headers,
+            stream=_AsyncResponseStream(core_response.stream, request),
+            extensions=_response_extensions(core_response),
+        )
+
+    async def aclose(self) -> None:
+        """Close every pooled connection."""
+        await self._pool.aclose()

@@ -1,0 +1,126 @@
+"""Mount patterns (`URLPattern`) and proxy settings from the environment.
+
+`URLPattern` implements httpx's `mounts=` keys: "all://", "http://", "https://example.com",
+"all://*.example.com", "all://*example.com", "http://example.com:1234". More specific patterns
+sort first, so the first match in a sorted list is the one to use.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from typing import Any
+from urllib.request import getproxies
+
+from ._urls import URL
+
+__all__ = ["URLPattern", "get_environment_proxies"]
+
+
+class URLPattern:
+    """A pattern that matches URLs by scheme, host (with `*` wildcards) and port.
+
+    Args:
+        pattern: str such as "all://", "https://", "all://*.example.com:8080".
+
+    Raises:
+        ValueError: when the pattern has no "://".
+
+    Example:
+        assert URLPattern("all://*.example.com").matches(URL("http://www.example.com"))
+    """
+
+    def __init__(self, pattern: str) -> None:
+        if pattern and ":" not in pattern:
+            raise ValueError(
+                f"Proxy keys should use proper URL forms rather than plain scheme strings. "
+                f'Instead of "{pattern}", use "{pattern}://"'
+            )
+        url = URL(pattern)
+        self.pattern = pattern
+        self.scheme = "" if url.scheme == "all" else url.scheme
+        self.host = "" if url.host == "*" else url.host
+        self.port = url.port
+        self.host_regex: re.Pattern[str] | None
+        if not url.host or url.host == "*":
+            self.host_regex = None
+        elif url.host.startswith("*."):
+            # *.example.com matches subdomains only
+            self.host_regex = re.compile(r"^.+\." + re.escape(url.host[2:]) + "$")
+        elif url.host.startswith("*"):
+            # *example.com matches example.com and its subdomains
+            self.host_regex = re.compile(r"^(.+\.)?" + re.escape(url.host[1:]) + "$")
+        else:
+            self.host_regex = re.compile("^" + re.escape(url.host) + "$")
+
+    def matches(self, other: URL) -> bool:
+        """True when `other` (an absolute `URL`) matches this pattern."""
+        if self.scheme and self.scheme != other.scheme:
+            return False
+        if self.host and self.host_regex is not None and not self.host_regex.match(other.host):
+            return False
+        return self.port is None or self.port == other.port
+
+    @property
+    def priority(self) -> tuple[int, int, int]:
+        """Sort key: a port beats no port, a longer host beats a shorter, a scheme beats none."""
+        port_priority = 0 if self.port is not None else 1
+        host_priority = -len(self.host)
+        scheme_priority = -len(self.scheme)
+        return (port_priority, host_priority, scheme_priority)
+
+    def __hash__(self) -> int:
+        return hash(self.pattern)
+
+    def __lt__(self, other: URLPattern) -> bool:
+        return self.priority < other.priority
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, URLPattern) and self.pattern == other.pattern
+
+    def __repr__(self) -> str:
+        return f"URLPattern({self.pattern!r})"
+
+
+def _is_ip_or_cidr(value: str) -> bool:
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return False
+    return True
+
+
+def get_environment_proxies() -> dict[str, str | None]:
+    """Proxy mounts from HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY (either case).
+
+    Returns:
+        A dict from mount pattern (str, e.g. "http://", "all://*example.com") to a proxy URL
+        str, or None for hosts that NO_PROXY excludes.
+    """
+    proxy_info = getproxies()
+    mounts: dict[str, str | None] = {}
+    for scheme in ("http", "https", "all"):
+        if proxy_info.get(scheme):
+            hostname = proxy_info[scheme]
+            mounts[f"{scheme}://"] = hostname if "://" in hostname else f"http://{hostname}"
+    no_proxy_hosts = [h.strip() for h in proxy_info.get("no", "").split(",")]
+    for hostname in no_proxy_hosts:
+        if hostname == "*":
+            return {}
+        if not hostname:
+            continue
+        if "://" in hostname:
+            mounts[hostname] = None
+        elif _is_ip_or_cidr(hostname):
+            mounts[f"all://{hostname}"] = None
+        elif hostname.lower() == "localhost":
+            mounts[f"all://{hostname}"] = None
+        else:
+            mounts[f"all://*{hostname.lstrip('.')}"] = None
+    return mounts
+
+
+def environ_flag(name: str) -> bool:
+    """True when the environment variable `name` is set to a non-empty value."""
+    return bool(os.environ.get(name))
