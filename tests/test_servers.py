@@ -137,6 +137,26 @@ def test_stream_is_chunked(server: LocalServer) -> None:
     assert json.loads(lines[1]) == {"id": 1, "message": "line 1"}
 
 
+def read_raw(srv: LocalServer, head: bytes) -> bytes:
+    """Send `head` (a full HTTP/1.1 request) over a raw socket; every byte until close."""
+    with socket.create_connection((srv.host, srv.port), timeout=10) as sock:
+        sock.sendall(head)
+        data = b""
+        for _ in range(1000):  # bounded; the server closes after one response
+            chunk = sock.recv(65536)
+            if not chunk:
+                return data
+            data += chunk
+    raise AssertionError("server did not close the connection")
+
+
+def test_stream_sends_one_chunk_per_line(server: LocalServer) -> None:
+    raw = read_raw(server, b"GET /stream/2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    body = raw.split(b"\r\n\r\n", 1)[1]
+    framed = [b"%x\r\n%s\r\n" % (len(stream_line(i)), stream_line(i)) for i in range(2)]
+    assert body == b"".join(framed) + b"0\r\n\r\n"
+
+
 def test_bytes_and_ranges(server: LocalServer) -> None:
     response, body = request(server, "/bytes/1000")
     assert response.getheader("content-length") == "1000"
@@ -158,12 +178,14 @@ def test_slow_times_out_then_answers(server: LocalServer) -> None:
 
 
 def test_slow_body_stalls_mid_body(server: LocalServer) -> None:
-    conn = http.client.HTTPConnection(server.host, server.port, timeout=0.3)
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=10)
     try:
         conn.request("GET", "/slow_body?delay=5")
         response = conn.getresponse()
         assert response.status == 200
         assert response.read(11) == b"first half|"
+        assert conn.sock is not None
+        conn.sock.settimeout(0.3)
         with pytest.raises(TimeoutError):
             response.read(1)
     finally:

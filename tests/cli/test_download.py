@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from wire.cli._download import (
+    DownloadInterrupted,
     DownloadResult,
     IncompleteDownload,
     NullProgress,
@@ -256,9 +257,17 @@ def test_error_mid_stream_keeps_part_and_reraises(tmp_path: Path, error: BaseExc
         raise error
 
     progress = RecordingProgress()
-    with pytest.raises(type(error)) as caught:
+    expected_type = KeyboardInterrupt if isinstance(error, KeyboardInterrupt) else (
+        DownloadInterrupted
+    )
+    with pytest.raises(expected_type) as caught:
         fetch(tmp_path, chunks(), {"Content-Length": "100"}, progress=progress)
-    assert caught.value is error
+    if isinstance(error, KeyboardInterrupt):
+        assert caught.value is error
+    else:
+        assert isinstance(caught.value, DownloadInterrupted)
+        assert caught.value.__cause__ is error
+        assert caught.value.received == 12 and caught.value.part_path.name == "data.bin.part"
     assert listing(tmp_path) == {"data.bin.part": b"first second"}
     assert progress.events == [
         ("start", 100),
@@ -272,8 +281,9 @@ def test_error_mid_stream_keeps_part_and_reraises(tmp_path: Path, error: BaseExc
 
 
 def test_failed_write_keeps_part_and_reraises(tmp_path: Path) -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(DownloadInterrupted) as caught:
         fetch(tmp_path, [b"ok", "not bytes"])  # type: ignore[list-item]
+    assert isinstance(caught.value.__cause__, TypeError)
     assert listing(tmp_path) == {"data.bin.part": b"ok"}
 
 

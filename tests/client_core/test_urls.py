@@ -135,6 +135,23 @@ def test_canonical_string_reparses_to_itself(url: str) -> None:
     assert URL(canonical) == URL(url)
 
 
+@pytest.mark.parametrize(
+    ("url", "kwargs", "expected"),
+    [
+        # A path starting with "//" keeps an empty authority before it (RFC 3986 §3.3).
+        ("http:////x/y", {}, "http:////x/y"),
+        # A relative path whose first segment holds ":" is written "./a:b" (§4.2).
+        ("", {"path": "a:b/c"}, "./a:b/c"),
+        # Control characters in a username or password are escaped, not rejected.
+        ("https://example.com/", {"username": "a\nb", "password": "c\td"},
+         "https://a%0Ab:c%09d@example.com/"),
+    ],
+)
+def test_unambiguous_serialisation(url: str, kwargs: dict[str, Any], expected: str) -> None:
+    assert str(URL(url, **kwargs)) == expected
+    assert str(URL(expected)) == expected
+
+
 # --------------------------------------------------------------------------------------
 # Hosts: reg-names, IDNA, IPv4, IPv6
 

@@ -95,12 +95,18 @@ REQUEST_ITEM is any of (HTTPie's syntax):
               help="With --download, the file to save to (default: a name from the response).")
 @click.option("--traceback", is_flag=True, help="Show the Python traceback of an error.")
 @click.version_option(__version__, "--version", prog_name="wire", message="%(prog)s %(version)s")
-def cli(**options: Any) -> None:
-    """The `wire` command (its help is HELP above)."""
-    from ._run import run_command
+@click.pass_context
+def cli(ctx: click.Context, **options: Any) -> None:
+    """The `wire` command (its help is HELP above).
 
-    status = run_command(options)
-    sys.exit(int(status))
+    `ctx.obj` may hold an `Environment` (tests inject one); otherwise the real process's is used.
+    """
+    from ._env import Environment
+    from ._run import run
+
+    env = ctx.obj if isinstance(ctx.obj, Environment) else Environment.from_process()
+    status = run(env, options)
+    ctx.exit(int(status))
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ from typing import BinaryIO, Protocol
 from ._filenames import PART_SUFFIX, choose_filename, unique_path
 
 __all__ = [
+    "DownloadInterrupted",
     "DownloadResult",
     "HeadersLike",
     "IncompleteDownload",
@@ -193,9 +194,10 @@ def download(
         IsADirectoryError: ``output`` is an existing directory.
         ValueError: No free name (10,000 taken), see `unique_path`.
         OSError: Creating, writing or renaming failed (e.g. ENOSPC); the ``.part`` is kept.
-        Exception: Any error raised by ``response.iter_raw()`` (the transport's
-            RemoteProtocolError, ReadTimeout...) or KeyboardInterrupt, re-raised unchanged
-            with the ``.part`` kept.
+        DownloadInterrupted: Receiving or writing the body failed (the transport's
+            RemoteProtocolError, ReadTimeout, a full disk...); the cause is its
+            ``__cause__`` and the ``.part`` is kept.
+        KeyboardInterrupt: re-raised unchanged, with the ``.part`` kept.
     """
     if output is not None and output.is_dir():
         raise IsADirectoryError(f"'{output}' is a directory; give a file name to --output")
@@ -218,6 +220,9 @@ def download(
             if fsync:
                 file.flush()
                 os.fsync(file.fileno())
+        except Exception as exc:
+            file.flush()
+            raise DownloadInterrupted(part, file.tell(), expected) from exc
         finally:
             progress.finish()
     if expected is not None and received != expected:
@@ -229,6 +234,24 @@ def download(
     if fsync:
         _fsync_directory(final.parent)
     return DownloadResult(final, received, clock() - started, expected)
+
+
+class DownloadInterrupted(Exception):
+    """The body could not be received or written in full; the cause is `__cause__`.
+
+    Attributes:
+        part_path: Path of the ``.part`` file holding every byte received so far.
+        received: int, bytes written to it.
+        expected: int or None, the Content-Length.
+    """
+
+    def __init__(self, part_path: Path, received: int, expected: int | None) -> None:
+        self.part_path = part_path
+        self.received = received
+        self.expected = expected
+        super().__init__(
+            f"download interrupted after {received} bytes; partial data kept in '{part_path}'"
+        )
 
 
 def _copy_body(chunks: Iterator[bytes], file: BinaryIO, advance: Callable[[int], None]) -> int:

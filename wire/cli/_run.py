@@ -7,14 +7,13 @@ stderr and an exit status from `_exit`; a traceback is shown only with --traceba
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
 from ..client_core import Client, Request, Response
 from ._build import BuildError, RequestSpec, build_request_spec
-from ._download import IncompleteDownload, download
+from ._download import DownloadInterrupted, IncompleteDownload, download
 from ._env import Environment
 from ._exit import ExitStatus, describe_error, status_for_http
 from ._request_items import RequestItemError
@@ -186,17 +185,17 @@ def _download(
     except IncompleteDownload as exc:
         _error(env, str(exc))
         return ExitStatus.ERROR
-    except OSError as exc:
-        if isinstance(exc, (FileExistsError, PermissionError, IsADirectoryError)) or (
-            exc.filename is not None
-        ):
-            _error(env, f"cannot write the download: {exc}")
-            return ExitStatus.ERROR
-        raise
+    except DownloadInterrupted as exc:
+        cause = exc.__cause__ if exc.__cause__ is not None else exc
+        report = describe_error(cause, method=request.method, url=str(request.url))
+        _error(env, f"{report.message}; partial data kept in '{exc.part_path}'")
+        return report.status
+    except (OSError, ValueError) as exc:
+        # Stream errors arrive as DownloadInterrupted: what is left is the local file system
+        # (a name taken, no permission, a directory given to -o) or no free name.
+        _error(env, f"cannot write the download: {exc}")
+        return ExitStatus.ERROR
     env.stderr.write(f"Saved to {sanitize_for_terminal(str(result.path))}\n")
     env.stderr.flush()
     return ExitStatus.SUCCESS
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit("run `wire` or `python -m wire`")

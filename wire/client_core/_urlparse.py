@@ -4,8 +4,10 @@
 returns a `ParseResult` whose every field is already in canonical, ASCII-only form:
 
 ```
-  https://user:pa%20ss@xn--mller-kva.de:1234/pa%20th?q=a%20b#frag
-  [scheme] [ userinfo ] [     host     ][port][ path ] [ query ] [fragment]
+urlparse("HTTPS://user:pa ss@Müller.de:1234/pa th?q=a b#frag") == ParseResult(
+    scheme="https", userinfo="user:pa%20ss", host="xn--mller-kva.de", port=1234,
+    path="/pa%20th", query="q=a%20b", fragment="frag",
+)
 ```
 
 Strategy:
@@ -31,6 +33,9 @@ Deliberate departures from httpx 0.28, each to be stricter or to fix an edge cas
     * Dot-segment removal follows RFC 3986 §5.2.4 exactly, so "/a/b/.." gives "/a/".
     * Passing only `username` or only `password` keeps the other half of the userinfo.
     * A `netloc` with a bracketed IPv6 host and a port ("[::1]:8080") is split correctly.
+    * Escapes in a reg-name host stay uppercase after lowercasing, and `str()` writes
+      "scheme:////path" and "./a:b" where RFC 3986 §3.3/§4.2 need it, so the canonical
+      string always re-parses to the same URL.
 """
 
 from __future__ import annotations

@@ -58,7 +58,9 @@ def test_request_head_keeps_order_case_and_duplicates() -> None:
     ],
 )
 def test_response_head(version: str, status: int, reason: str, first_line: str) -> None:
-    headers = _Headers([("Set-Cookie", "a=1"), ("Content-Type", "text/plain"), ("Set-Cookie", "b=2")])
+    headers = _Headers(
+        [("Set-Cookie", "a=1"), ("Content-Type", "text/plain"), ("Set-Cookie", "b=2")]
+    )
     assert response_head_text(_Response(version, status, reason, headers)) == (
         f"{first_line}\nSet-Cookie: a=1\nContent-Type: text/plain\nSet-Cookie: b=2"
     )

@@ -238,6 +238,7 @@ def write_request(env: Environment, plan: OutputPlan, request: Any) -> None:
             format_limit=DEFAULT_FORMAT_LIMIT,
         )
     if out.wrote_anything:
+        out.defer(b"")  # a head with no body to follow needs no head/body separator
         out.end_line()
         out.write_bytes(b"\n")
     out.flush()
