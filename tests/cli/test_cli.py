@@ -242,7 +242,8 @@ def test_tls_verification_failure_is_explained(https_server) -> None:
 
 
 def test_tls_with_custom_ca(https_server) -> None:
-    code, out, _ = invoke(["--verify", https_server.ca_cert_path, f"{https_server.url}/json"], piped())
+    args = ["--verify", https_server.ca_cert_path, f"{https_server.url}/json"]
+    code, out, _ = invoke(args, piped())
     assert (code, out) == (0, JSON_BODY)
 
 

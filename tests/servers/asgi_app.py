@@ -124,8 +124,8 @@ class Request:
         return None
 
     def query(self) -> dict[str, str]:
-        """The query as a dict (last value wins), percent-decoded as UTF-8."""
-        return dict(parse_qsl(self.query_string.decode("latin-1"), keep_blank_values=True))
+        """The query as a dict (last value wins); raw and percent-encoded bytes read as UTF-8."""
+        return dict(parse_qsl(self.query_string.decode("utf-8", "replace"), keep_blank_values=True))
 
 
 async def respond(
@@ -353,7 +353,7 @@ async def _headers(req: Request, p: Params, send: Send, receive: Receive) -> Non
 
 
 async def _cookies_set(req: Request, p: Params, send: Send, receive: Receive) -> None:
-    pairs = parse_qsl(req.query_string.decode("latin-1"), keep_blank_values=True)
+    pairs = parse_qsl(req.query_string.decode("utf-8", "replace"), keep_blank_values=True)
     headers = [(b"set-cookie", f"{k}={quote(v)}; Path=/".encode()) for k, v in pairs]
     await respond_json(send, {"cookies": dict(pairs)}, headers=headers)
 

@@ -96,7 +96,7 @@ REQUEST_ITEM is any of (HTTPie's syntax):
 @click.option("--traceback", is_flag=True, help="Show the Python traceback of an error.")
 @click.version_option(__version__, "--version", prog_name="wire", message="%(prog)s %(version)s")
 @click.pass_context
-def cli(ctx: click.Context, **options: Any) -> None:
+def cli(ctx: click.Context, /, **options: Any) -> None:
     """The `wire` command (its help is HELP above).
 
     `ctx.obj` may hold an `Environment` (tests inject one); otherwise the real process's is used.

@@ -1,30 +1,30 @@
-"""Colour heads and bodies: pygments tokens → rich ``Text`` styled by the wire theme → ANSI.
+"""Colour heads and bodies: pygments tokens → theme slots → rich styles → ANSI sequences.
 
 Import this module lazily, only when the output plan has colours on: it imports rich and
 pygments (and each lexer only when its media type is met).
 
 Strategy: pygments tokenises (lexer chosen by media type; no lexer means no body colours),
-``wire.themes._adapters.slot_for_token`` maps each token to a theme slot, and rich renders
-the resulting ``Text`` for the terminal's colour depth with soft wrapping (no hard line breaks
-are ever inserted, so copied output stays intact). Heads are coloured by their structure:
-request line, status line (by status class), header names, separators and values.
+``wire.themes._adapters.slot_for_token`` maps each token to a theme slot, giving ``(text,
+slot)`` runs; ``render_spans`` turns each slot's rich style into SGR sequences for the
+terminal's colour depth (rich downsamples 24-bit colours). Text is never re-wrapped, so copied
+output stays intact. Heads are split into runs by their structure: request line, status line
+(by status class), header names, separators and values.
 
 Input text must already be sanitised for the terminal when it comes from the network.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any
 
 from pygments.lexer import RegexLexer, bygroups
 from pygments.token import Name, Operator, Punctuation, String
-from rich.console import Console
-from rich.text import Text
+from rich.color import ColorSystem
+from rich.style import Style
 
 from ...themes import Theme
-from ...themes._adapters import slot_for_token, style_name, to_rich_theme
+from ...themes._adapters import slot_for_token
 from ._formatters import is_json_media_type, media_type
 
 
@@ -119,37 +119,43 @@ def lexer_for_mime(mime: str | None) -> Any | None:
     return factory()(stripnl=False, ensurenl=False)
 
 
-def highlight_body(text: str, mime: str | None) -> Text:
-    """Colour a body by its media type.
+#: A run of text and the theme slot that colours it (None: the terminal's default colour).
+Span = tuple[str, str | None]
+
+
+def _append(spans: list[Span], text: str, slot: str | None) -> None:
+    # Merge neighbours with the same slot: fewer escape sequences, same look.
+    if not text:
+        return
+    if spans and spans[-1][1] == slot:
+        spans[-1] = (spans[-1][0] + text, slot)
+    else:
+        spans.append((text, slot))
+
+
+def body_spans(text: str, mime: str | None) -> list[Span]:
+    """Split a body into coloured runs by its media type.
 
     Args:
         text (str): The (formatted, sanitised) body.
         mime (str | None): Its Content-Type value; None when absent.
 
     Returns:
-        rich.text.Text: The body with ``wire.<slot>`` style names on its tokens (resolved by
-        the console's theme); unstyled when no lexer matches.
+        list[Span]: ``(text, slot)`` runs whose texts join back to ``text`` exactly; a single
+        uncoloured run when no lexer matches the type.
+
+    Example:
+        >>> body_spans('{"a": 1}', "application/json")[:3]
+        [('{', 'punctuation'), ('"a"', 'json_key'), (':', 'punctuation')]
     """
     lexer = lexer_for_mime(mime)
     if lexer is None:
-        return Text(text, end="")
+        return [(text, None)] if text else []
     is_json = is_json_media_type(mime)
-    result = Text(end="")
+    spans: list[Span] = []
     for token_type, value in lexer.get_tokens(text):
-        slot = slot_for_token(token_type, is_json=is_json)
-        result.append(value, style=style_name(slot) if slot else None)
-    return result
-
-
-def _header_line(line: str) -> Text:
-    name, colon, value = line.partition(":")
-    if not colon:  # not a field line (cannot happen for parsed headers); show it plainly
-        return Text(line)
-    return Text.assemble(
-        (name, style_name("header_name")),
-        (colon, style_name("header_separator")),
-        (value, style_name("header_value")),
-    )
+        _append(spans, value, slot_for_token(token_type, is_json=is_json))
+    return spans
 
 
 def _status_slot(status: str) -> str:
@@ -158,8 +164,23 @@ def _status_slot(status: str) -> str:
     return "status_5xx"  # a malformed status is the server's fault
 
 
-def highlight_head(text: str, *, is_request: bool) -> Text:
-    """Colour a request or response head built by ``_messages``.
+def _start_line_spans(line: str, is_request: bool) -> list[Span]:
+    if is_request:  # "GET /path HTTP/1.1"
+        method, _, rest = line.partition(" ")
+        target, _, version = rest.rpartition(" ")
+        return [
+            (method, "method"),
+            (" ", None),
+            (target, "url"),
+            (" ", None),
+            (version, "status_line"),
+        ]
+    version, _, rest = line.partition(" ")  # "HTTP/1.1 200 OK"
+    return [(version, "status_line"), (" ", None), (rest, _status_slot(rest.partition(" ")[0]))]
+
+
+def head_spans(text: str, *, is_request: bool) -> list[Span]:
+    """Split a request or response head (built by ``_messages``) into coloured runs.
 
     Args:
         text (str): The head: start line, then ``Name: value`` lines, ``\\n``-separated.
@@ -167,58 +188,67 @@ def highlight_head(text: str, *, is_request: bool) -> Text:
             response head (``HTTP/1.1 200 OK``).
 
     Returns:
-        rich.text.Text: The head styled with the ``method``, ``url``, ``status_line``,
-        ``status_Nxx`` (by the status class), ``header_name``, ``header_separator`` and
-        ``header_value`` slots.
+        list[Span]: Runs using the ``method``, ``url``, ``status_line``, ``status_Nxx`` (by
+        status class), ``header_name``, ``header_separator`` and ``header_value`` slots; their
+        texts join back to ``text`` exactly.
     """
     start, *fields = text.split("\n")
-    if is_request:
-        method, _, rest = start.partition(" ")
-        target, _, version = rest.rpartition(" ")
-        first = Text.assemble(
-            (method, style_name("method")),
-            " ",
-            (target, style_name("url")),
-            " ",
-            (version, style_name("status_line")),
-        )
-    else:
-        version, _, rest = start.partition(" ")
-        status = rest.partition(" ")[0]
-        first = Text.assemble(
-            (version, style_name("status_line")), " ", (rest, style_name(_status_slot(status)))
-        )
-    return Text("\n", end="").join([first, *(_header_line(line) for line in fields)])
+    spans: list[Span] = []
+    for run, slot in _start_line_spans(start, is_request):
+        _append(spans, run, slot)
+    for line in fields:
+        _append(spans, "\n", None)
+        name, colon, value = line.partition(":")
+        if not colon:  # not a field line (parsed headers always are); show it plainly
+            _append(spans, line, None)
+            continue
+        _append(spans, name, "header_name")
+        _append(spans, colon, "header_separator")
+        _append(spans, value, "header_value")
+    return spans
 
 
-def render_ansi(renderable: Text, *, theme: Theme, color_system: str, width: int) -> str:
-    """Render styled text to a string of ANSI escape sequences.
+_COLOR_SYSTEMS = {
+    "standard": ColorSystem.STANDARD,
+    "256": ColorSystem.EIGHT_BIT,
+    "truecolor": ColorSystem.TRUECOLOR,
+}
+
+
+def render_spans(spans: list[Span], *, theme: Theme, color_system: str) -> str:
+    """Render coloured runs as text with ANSI SGR sequences, through rich's styles.
+
+    Each run is wrapped in its own style's sequence and a reset (as rich's console does);
+    a run spanning lines is split at each newline so every line stands alone (pagers such as
+    ``less -R`` and terminals scrolling back stay correct). Nothing else changes: no wrapping,
+    no tab expansion, no added newline. This writes rich ``Style`` renderings directly rather
+    than going through ``Console.print``, whose line layout costs seconds per megabyte.
 
     Args:
-        renderable (rich.text.Text): Text styled with ``wire.<slot>`` style names.
-        theme (Theme): The theme resolving those names.
-        color_system (str): ``"standard"``, ``"256"`` or ``"truecolor"``; colours are
-            downsampled to it.
-        width (int): Terminal width in columns; only tab expansion and cropping-free layout
-            use it, since lines are soft-wrapped by the terminal, never broken by us.
+        spans (list[Span]): ``(text, slot)`` runs from ``body_spans``/``head_spans``.
+        theme (Theme): Gives each slot's rich style string.
+        color_system (str): ``"standard"``, ``"256"`` or ``"truecolor"``; richer colours are
+            downsampled to it by rich.
 
     Returns:
-        str: The text with SGR colour sequences; it ends exactly where ``renderable`` ends
-        (no newline added).
+        str: The texts of ``spans`` joined, with colour sequences around the coloured ones.
+
+    Raises:
+        KeyError: ``color_system`` is not one of the three names.
+        rich.errors.StyleSyntaxError: A slot holds an invalid rich style string.
     """
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        color_system=color_system,  # type: ignore[arg-type]  # validated by Environment
-        force_terminal=True,
-        width=width,
-        theme=to_rich_theme(theme),
-        no_color=False,  # the plan already honoured NO_COLOR; don't let rich re-read it
-        highlight=False,
-        markup=False,
-        emoji=False,
-        legacy_windows=False,
-        soft_wrap=True,
-    )
-    console.print(renderable, end="")
-    return buffer.getvalue()
+    system = _COLOR_SYSTEMS[color_system]
+    styles: dict[str, Style] = {}
+    out: list[str] = []
+    for text, slot in spans:
+        if slot is None:
+            out.append(text)
+            continue
+        style = styles.get(slot)
+        if style is None:
+            style = styles[slot] = Style.parse(getattr(theme, slot))
+        lines = text.split("\n")
+        out.append(
+            "\n".join(style.render(line, color_system=system) if line else "" for line in lines)
+        )
+    return "".join(out)

@@ -79,24 +79,22 @@ class _Output:
 
 
 def _colorize_head(env: Environment, plan: OutputPlan, text: str, is_request: bool) -> str:
-    from ._highlight import highlight_head, render_ansi
+    from ._highlight import head_spans, render_spans
 
-    return render_ansi(
-        highlight_head(text, is_request=is_request),
+    return render_spans(
+        head_spans(text, is_request=is_request),
         theme=get_theme(plan.theme),
         color_system=env.color_system or "standard",
-        width=env.width,
     )
 
 
 def _colorize_body(env: Environment, plan: OutputPlan, text: str, mime: str | None) -> str:
-    from ._highlight import highlight_body, render_ansi
+    from ._highlight import body_spans, render_spans
 
-    return render_ansi(
-        highlight_body(text, mime),
+    return render_spans(
+        body_spans(text, mime),
         theme=get_theme(plan.theme),
         color_system=env.color_system or "standard",
-        width=env.width,
     )
 
 
