@@ -13,8 +13,9 @@ disagree:
 - EXAMPLES: the command's epilog, if any.
 
 Help text follows click's conventions: blank lines separate paragraphs, and a paragraph whose
-first line is `\\b` is kept as preformatted lines; so is an indented paragraph (an example). The output holds no date and no version, so
-it changes only when the declarations do.
+first line is `\\b` is kept as preformatted lines; so is a paragraph indented deeper than the
+rest (an example). The output holds no date and no version, so it changes only when the
+declarations do.
 
 Usage:
     python scripts/gen_man.py                  # write man/wire.1

@@ -143,8 +143,8 @@ def test_escape(text: str, escaped: str) -> None:
         ("Wrapped\n  lines.\n\nSecond.", [(False, "Wrapped lines."), (False, "Second.")]),
         ("\b\n  keep\n    these", [(True, "keep\n  these")]),  # dedented like click
         ("Shown.\fHidden after a form feed.", [(False, "Shown.")]),
-        ("Examples:\n\n  demo a   first\n\n  demo b", [(False, "Examples:"),
-         (True, "  demo a   first"), (True, "  demo b")]),
+        ("Examples:\n\n      demo a   first\n      demo b\n\n  Tail.",
+         [(False, "Examples:"), (True, "    demo a   first\n    demo b"), (False, "Tail.")]),
         ("Mixed\n  indent joins.", [(False, "Mixed indent joins.")]),
         ("", []),
     ],

@@ -7,17 +7,17 @@ width and a fake clock (``Environment.for_testing``), and the CLI builds the rea
 
 Colour-depth rules (``detect_color_system``), first match wins; like rich's, without importing it:
 
-    ================================================  ==============
-    condition                                          color_system
-    ================================================  ==============
-    ``NO_COLOR`` set and non-empty (no-color.org)      None
-    ``FORCE_COLOR`` set and non-empty                  at least "standard" (rows below may raise it)
-    stream is not a terminal                           None
-    ``TERM`` is ``dumb`` or ``unknown``                None
-    ``COLORTERM`` is ``truecolor`` or ``24bit``        "truecolor"
-    ``TERM`` contains ``256color``                     "256"
-    otherwise                                          "standard"
-    ================================================  ==============
+    =============================================  =========================================
+    condition                                      color_system
+    =============================================  =========================================
+    ``NO_COLOR`` set and non-empty (no-color.org)  None
+    ``FORCE_COLOR`` set and non-empty              as the last three rows ("standard" or more)
+    stream is not a terminal                       None
+    ``TERM`` is ``dumb`` or ``unknown``            None
+    ``COLORTERM`` is ``truecolor`` or ``24bit``    "truecolor"
+    ``TERM`` contains ``256color``                 "256"
+    otherwise                                      "standard"
+    =============================================  =========================================
 
 ``FORCE_COLOR`` is an explicit request, so it wins over "not a terminal" and ``TERM=dumb``.
 """

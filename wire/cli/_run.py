@@ -175,7 +175,7 @@ def _download(
     output = options.get("output")
     quiet = not env.stderr_isatty
     try:
-        with DownloadProgress(env, quiet=quiet) as progress:
+        with DownloadProgress(env, theme=plan.theme, quiet=quiet) as progress:
             result = download(
                 response,
                 original_url_path=request.url.path,

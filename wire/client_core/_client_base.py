@@ -19,7 +19,12 @@ from ._decoders import SUPPORTED_DECODERS
 from ._exceptions import InvalidURL
 from ._headers import Headers
 from ._models import Cookies, Request, Response
-from ._redirects import redirect_headers, redirect_method, redirect_url
+from ._redirects import (
+    merge_cookie_headers,
+    redirect_headers,
+    redirect_method,
+    redirect_url,
+)
 from ._types import (
     AuthTypes,
     CookieTypes,
@@ -322,15 +327,21 @@ class BaseClient:
         headers = redirect_headers(request, url, method)
         # A method changed to GET drops the body; 307/308 resend it (RFC 9110 §15.4).
         stream = None if method != request.method and method == "GET" else request.stream
-        cookies = Cookies(self.cookies)
-        return Request(
+        # The jar decides which stored cookies go to the new URL, and it already holds any
+        # Set-Cookie of the 3xx; a Cookie header kept on a same-origin hop is merged with it.
+        kept_cookie = headers.pop("Cookie", None)
+        next_request = Request(
             method=method,
             url=url,
             headers=headers,
-            cookies=cookies,
+            cookies=self.cookies,
             stream=stream,
             extensions=request.extensions,
         )
+        cookie = merge_cookie_headers(kept_cookie, next_request.headers.get("Cookie"))
+        if cookie is not None:
+            next_request.headers["Cookie"] = cookie
+        return next_request
 
     def _get_proxy_map(
         self, proxy: ProxyTypes | None, allow_env_proxies: bool

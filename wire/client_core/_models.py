@@ -38,7 +38,7 @@ from collections.abc import (
     Iterator,
 )
 from types import TracebackType
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from ._content import ByteStream, UnattachedStream, encode_request, encode_response
 from ._cookies import Cookies
@@ -115,6 +115,9 @@ class _ClosingIterator:
         close = getattr(self.iterator, "close", None)
         if close is not None:
             close()
+
+
+_T = TypeVar("_T")
 
 
 class _AsyncClosingIterator:
@@ -335,6 +338,10 @@ class Response:
         self.is_stream_consumed = False
         self.default_encoding = default_encoding
         self.stream: SyncByteStream | AsyncByteStream
+        # The aiter_* generators handed out, closed by aclose(): a consumer that stops early
+        # (`break`) leaves its generator suspended, and trio warns about any such generator
+        # the garbage collector finds; this reference also keeps it alive until aclose().
+        self._async_iterators: list[AsyncGenerator[Any, None]] = []
 
         if stream is not None:
             # A transport's stream: sent as is, no content header added.
@@ -730,8 +737,11 @@ class Response:
                 self._content = b"".join([part async for part in parts])
         return self._content
 
-    async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncGenerator[bytes, None]:
+    def aiter_bytes(self, chunk_size: int | None = None) -> AsyncGenerator[bytes, None]:
         """Async twin of `iter_bytes()`."""
+        return self._track(self._aiter_bytes(chunk_size))
+
+    async def _aiter_bytes(self, chunk_size: int | None = None) -> AsyncGenerator[bytes, None]:
         if hasattr(self, "_content"):
             for chunk in self._iter_content(chunk_size):
                 yield chunk
@@ -746,8 +756,11 @@ class Response:
             for chunk in [*chunker.decode(decoder.flush()), *chunker.flush()]:
                 yield chunk
 
-    async def aiter_text(self, chunk_size: int | None = None) -> AsyncGenerator[str, None]:
+    def aiter_text(self, chunk_size: int | None = None) -> AsyncGenerator[str, None]:
         """Async twin of `iter_text()`."""
+        return self._track(self._aiter_text(chunk_size))
+
+    async def _aiter_text(self, chunk_size: int | None = None) -> AsyncGenerator[str, None]:
         decoder = TextDecoder(encoding=self.encoding or "utf-8")
         chunker = TextChunker(chunk_size=chunk_size)
         with request_context(request=self._request):
@@ -758,8 +771,11 @@ class Response:
             for chunk in [*chunker.decode(decoder.flush()), *chunker.flush()]:
                 yield chunk
 
-    async def aiter_lines(self) -> AsyncGenerator[str, None]:
+    def aiter_lines(self) -> AsyncGenerator[str, None]:
         """Async twin of `iter_lines()`."""
+        return self._track(self._aiter_lines())
+
+    async def _aiter_lines(self) -> AsyncGenerator[str, None]:
         decoder = LineDecoder()
         with request_context(request=self._request):
             async with contextlib.aclosing(self.aiter_text()) as texts:
@@ -769,13 +785,16 @@ class Response:
             for line in decoder.flush():
                 yield line
 
-    async def aiter_raw(self, chunk_size: int | None = None) -> AsyncGenerator[bytes, None]:
+    def aiter_raw(self, chunk_size: int | None = None) -> AsyncGenerator[bytes, None]:
         """Async twin of `iter_raw()`.
 
         Raises:
             StreamConsumed, StreamClosed: as `iter_raw()`.
             RuntimeError: the stream is sync-only (use `iter_raw()`).
         """
+        return self._track(self._aiter_raw(chunk_size))
+
+    async def _aiter_raw(self, chunk_size: int | None = None) -> AsyncGenerator[bytes, None]:
         if self.is_stream_consumed:
             raise StreamConsumed()
         if self.is_closed:
@@ -803,7 +822,17 @@ class Response:
         """
         if not isinstance(self.stream, AsyncByteStream):
             raise RuntimeError("Attempted to call an async close on an sync stream.")
+        iterators, self._async_iterators = self._async_iterators, []
+        for iterator in iterators:
+            # One still running is the chain that reached the end of the body and called
+            # us: it finishes on its own.
+            if not iterator.ag_running:
+                await iterator.aclose()
         if not self.is_closed:
             self.is_closed = True
             with request_context(request=self._request):
                 await self.stream.aclose()
+
+    def _track(self, iterator: AsyncGenerator[_T, None]) -> AsyncGenerator[_T, None]:
+        self._async_iterators.append(iterator)
+        return iterator

@@ -17,7 +17,9 @@ Credentials: `Authorization`, `Proxy-Authorization` and `Cookie` are kept on sam
 (same scheme, host and port) and stripped whenever the origin changes, a port change or an
 https → http downgrade included (the CVE-2018-1000007 and CVE-2022-27776 classes). The one
 exception is httpx's: the http → https upgrade on the default ports keeps `Authorization`.
-After a change of origin the client adds cookies from its jar for the new URL only.
+After a change of origin the client adds cookies from its jar for the new URL only; on a
+same-origin hop the kept Cookie header is merged with the jar (`merge_cookie_headers`), so a
+cookie set by the 3xx response itself (a login redirect) is sent on the next request.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ __all__ = [
     "redirect_url",
     "is_same_origin",
     "is_https_upgrade",
+    "merge_cookie_headers",
 ]
 
 ALLOWED_REDIRECT_SCHEMES = frozenset({"http", "https"})
@@ -148,3 +151,29 @@ def redirect_headers(request: Request, url: URL, method: str) -> Headers:
         headers.pop("Transfer-Encoding", None)
         headers.pop("Content-Type", None)
     return headers
+
+
+def merge_cookie_headers(kept: str | None, from_jar: str | None) -> str | None:
+    """Merge a request's own Cookie header with the one the client's jar builds.
+
+    A cookie in both keeps its position in `kept` but takes the jar's value, since the jar
+    holds what the server set most recently (e.g. on the 3xx itself, RFC 6265 §5.3); jar-only
+    cookies follow. Pairs are "; "-separated (RFC 6265 §4.2.1).
+
+    Args:
+        kept: the Cookie header value carried over from the previous request, or None.
+        from_jar: the Cookie header value the jar gives for the next URL, or None.
+
+    Returns:
+        The merged header value (str), or None when neither has a cookie.
+
+    Example:
+        assert merge_cookie_headers("a=1; b=2", "b=3; c=4") == "a=1; b=3; c=4"
+    """
+    pairs: dict[str, str] = {}
+    for header in (kept, from_jar):
+        for item in (header or "").split(";"):
+            item = item.strip()
+            if item:
+                pairs[item.partition("=")[0].strip()] = item
+    return "; ".join(pairs.values()) or None

@@ -6,16 +6,14 @@ import re
 
 import pytest
 
-from wire.cli.output._highlight import highlight_body, highlight_head, lexer_for_mime, render_ansi
+from wire.cli.output._highlight import body_spans, head_spans, lexer_for_mime, render_spans
 from wire.themes import get_theme
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _ansi(text: str, mime: str | None, color_system: str = "standard") -> str:
-    return render_ansi(
-        highlight_body(text, mime), theme=get_theme("auto"), color_system=color_system, width=40
-    )
+    return render_spans(body_spans(text, mime), theme=get_theme("auto"), color_system=color_system)
 
 
 @pytest.mark.parametrize(
@@ -72,10 +70,38 @@ def test_body_tokens_take_theme_colours(text: str, mime: str, expected: str) -> 
     assert _ansi(text, mime) == expected
 
 
-def test_text_is_unchanged_apart_from_colour_and_long_lines_are_not_broken() -> None:
-    text = '{\n    "long": "' + "x" * 200 + '"\n}\n\n'
-    coloured = _ansi(text, "application/json", "truecolor")
+@pytest.mark.parametrize(
+    ("text", "mime"),
+    [
+        ('{\n\t"long": "' + "x" * 200 + '"\n}\n\n', "application/json"),
+        ("<!-- multi\nline -->\n<a>\n</a>", "application/xml"),
+        ("/* a\n\n b */ p { color: red }", "text/css"),
+        ("", "application/json"),
+    ],
+)
+def test_text_is_unchanged_apart_from_colour(text: str, mime: str) -> None:
+    # no wrapping of long lines, no tab expansion, no added or removed newline
+    coloured = _ansi(text, mime, "truecolor")
     assert ANSI.sub("", coloured) == text
+    # every line carries its own colours: none is left open across a newline
+    for line in coloured.split("\n"):
+        assert line.count("\x1b[0m") == len(ANSI.findall(line)) / 2
+
+
+def test_colours_are_downsampled_to_the_terminal_depth() -> None:
+    spans = [("x", "status_2xx")]
+    theme = get_theme("solarized")  # #859900
+    assert render_spans(spans, theme=theme, color_system="truecolor") == (
+        "\x1b[38;2;133;153;0mx\x1b[0m"
+    )
+    assert render_spans(spans, theme=theme, color_system="256") == "\x1b[38;5;100mx\x1b[0m"
+    assert render_spans(spans, theme=theme, color_system="standard") == "\x1b[33mx\x1b[0m"
+
+
+def test_spans_join_back_to_the_text_and_merge_neighbours() -> None:
+    spans = body_spans('{"a": [1, 2]}', "application/json")
+    assert "".join(text for text, _ in spans) == '{"a": [1, 2]}'
+    assert all(a[1] != b[1] for a, b in zip(spans, spans[1:], strict=False))
 
 
 @pytest.mark.parametrize(
@@ -96,10 +122,7 @@ def test_text_is_unchanged_apart_from_colour_and_long_lines_are_not_broken() -> 
     ],
 )
 def test_head_highlighting(head: str, is_request: bool, expected: str) -> None:
-    rendered = render_ansi(
-        highlight_head(head, is_request=is_request),
-        theme=get_theme("auto"),
-        color_system="standard",
-        width=80,
+    rendered = render_spans(
+        head_spans(head, is_request=is_request), theme=get_theme("auto"), color_system="standard"
     )
     assert rendered == expected

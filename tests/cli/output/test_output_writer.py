@@ -342,3 +342,13 @@ def test_nothing_requested_writes_nothing() -> None:
     write_request(env, plan, FakeRequest())
     write_response(env, plan, FakeResponse([b"x"]))
     assert _stdout(env) == b""
+
+
+def test_binary_notice_takes_the_theme_notice_colour() -> None:
+    response = FakeResponse([b"\x00\x01"])
+    output = _run(_env(color="standard"), response, body_only=True).decode()
+    assert (
+        output
+        == "\n".join(f"\x1b[33m{line}\x1b[0m" for line in BINARY_SUPPRESSED_NOTICE.split("\n"))
+        + "\n"
+    )

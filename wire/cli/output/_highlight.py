@@ -15,7 +15,7 @@ Input text must already be sanitised for the terminal when it comes from the net
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pygments.lexer import RegexLexer, bygroups
@@ -215,17 +215,41 @@ _COLOR_SYSTEMS = {
 }
 
 
-def render_spans(spans: list[Span], *, theme: Theme, color_system: str) -> str:
-    """Render coloured runs as text with ANSI SGR sequences, through rich's styles.
+# SGR parameter of each text attribute (ECMA-48 §8.3.117), in the order rich writes them.
+_ATTRIBUTE_SGR = (
+    ("bold", "1"),
+    ("dim", "2"),
+    ("italic", "3"),
+    ("underline", "4"),
+    ("blink", "5"),
+    ("reverse", "7"),
+    ("conceal", "8"),
+    ("strike", "9"),
+)
 
-    Each run is wrapped in its own style's sequence and a reset (as rich's console does);
-    a run spanning lines is split at each newline so every line stands alone (pagers such as
-    ``less -R`` and terminals scrolling back stay correct). Nothing else changes: no wrapping,
-    no tab expansion, no added newline. This writes rich ``Style`` renderings directly rather
-    than going through ``Console.print``, whose line layout costs seconds per megabyte.
+
+def _sgr_parameters(style: Style, system: ColorSystem) -> str:
+    # Built here from rich's public Color API rather than Style.render(), which caches the
+    # codes of the first colour depth it rendered on the (shared, lru-cached) parsed Style.
+    codes = [code for attribute, code in _ATTRIBUTE_SGR if getattr(style, attribute)]
+    if style.color is not None:
+        codes.extend(style.color.downgrade(system).get_ansi_codes(foreground=True))
+    if style.bgcolor is not None:
+        codes.extend(style.bgcolor.downgrade(system).get_ansi_codes(foreground=False))
+    return ";".join(codes)
+
+
+def render_spans(spans: Sequence[Span], *, theme: Theme, color_system: str) -> str:
+    """Render coloured runs as text with ANSI SGR sequences, using rich's colour model.
+
+    Each run is wrapped in its slot's SGR sequence and a reset (as rich's console writes
+    them); a run spanning lines is split at each newline so every line stands alone (pagers
+    such as ``less -R`` and terminals scrolling back stay correct). Nothing else changes: no
+    wrapping, no tab expansion, no added newline. (``Console.print`` would lay lines out
+    too, which costs seconds per megabyte.)
 
     Args:
-        spans (list[Span]): ``(text, slot)`` runs from ``body_spans``/``head_spans``.
+        spans (Sequence[Span]): ``(text, slot)`` runs from ``body_spans``/``head_spans``.
         theme (Theme): Gives each slot's rich style string.
         color_system (str): ``"standard"``, ``"256"`` or ``"truecolor"``; richer colours are
             downsampled to it by rich.
@@ -238,17 +262,23 @@ def render_spans(spans: list[Span], *, theme: Theme, color_system: str) -> str:
         rich.errors.StyleSyntaxError: A slot holds an invalid rich style string.
     """
     system = _COLOR_SYSTEMS[color_system]
-    styles: dict[str, Style] = {}
+    sequences: dict[str, str] = {}
     out: list[str] = []
     for text, slot in spans:
         if slot is None:
             out.append(text)
             continue
-        style = styles.get(slot)
-        if style is None:
-            style = styles[slot] = Style.parse(getattr(theme, slot))
-        lines = text.split("\n")
+        parameters = sequences.get(slot)
+        if parameters is None:
+            parameters = sequences[slot] = _sgr_parameters(
+                Style.parse(getattr(theme, slot)), system
+            )
+        if not parameters:  # a slot styled "none"
+            out.append(text)
+            continue
         out.append(
-            "\n".join(style.render(line, color_system=system) if line else "" for line in lines)
+            "\n".join(
+                f"\x1b[{parameters}m{line}\x1b[0m" if line else "" for line in text.split("\n")
+            )
         )
     return "".join(out)

@@ -21,12 +21,19 @@ def header_lines(headers: Any) -> list[str]:
     """Render header fields as ``Name: value`` lines, in order, duplicates kept.
 
     Args:
-        headers (httpx-like Headers | Mapping[str, str]): Uses ``headers.multi_items()``
-            (a list of ``(str, str)``) when present, else ``headers.items()``.
+        headers (httpx-like Headers | Mapping[str, str]): Uses ``headers.raw`` (a list of
+            ``(bytes, bytes)``, names in their original case) decoded with
+            ``headers.encoding`` when present, else ``headers.multi_items()``, else
+            ``headers.items()``.
 
     Returns:
         list[str]: One ``"Name: value"`` string per field (RFC 9110 §5.2 field lines).
     """
+    raw = getattr(headers, "raw", None)
+    if isinstance(raw, list):
+        # The raw view keeps each name's case as sent or received (multi_items lower-cases).
+        encoding = getattr(headers, "encoding", "utf-8")
+        return [f"{n.decode(encoding)}: {v.decode(encoding)}" for n, v in raw]
     pairs = headers.multi_items() if hasattr(headers, "multi_items") else headers.items()
     return [f"{name}: {value}" for name, value in pairs]
 

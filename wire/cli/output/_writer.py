@@ -98,6 +98,17 @@ def _colorize_body(env: Environment, plan: OutputPlan, text: str, mime: str | No
     )
 
 
+def _notice(env: Environment, plan: OutputPlan, text: str) -> str:
+    if not plan.colors:
+        return text
+    from ._highlight import render_spans
+
+    spans = [(text, "notice")]
+    return render_spans(
+        spans, theme=get_theme(plan.theme), color_system=env.color_system or "standard"
+    )
+
+
 def _write_head(
     env: Environment, plan: OutputPlan, out: _Output, text: str, *, is_request: bool
 ) -> None:
@@ -160,7 +171,7 @@ def _write_body(
     if not first:
         return
     if is_binary(first, encoding):
-        out.write_text(BINARY_SUPPRESSED_NOTICE + "\n")
+        out.write_text(_notice(env, plan, BINARY_SUPPRESSED_NOTICE) + "\n")
         return
     if plan.stream:
         _stream_text(plan, out, chain([first], chunks), encoding)

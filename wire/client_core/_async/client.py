@@ -60,9 +60,10 @@ class BoundAsyncStream(AsyncByteStream):
         self._response = response
         self._start = start
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._stream:
-            yield chunk
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        # The wrapped stream's own iterator, not a generator of ours: a generator here would
+        # be one more to close when the consumer stops early (trio warns about any left).
+        return self._stream.__aiter__()
 
     async def aclose(self) -> None:
         elapsed = time.perf_counter() - self._start

@@ -63,8 +63,9 @@ class BoundSyncStream(SyncByteStream):
         self._start = start
 
     def __iter__(self) -> Iterator[bytes]:
-        for chunk in self._stream:
-            yield chunk
+        # The wrapped stream's own iterator, not a generator of ours: a generator here would
+        # be one more to close when the consumer stops early (trio warns about any left).
+        return self._stream.__iter__()
 
     def close(self) -> None:
         elapsed = time.perf_counter() - self._start

@@ -141,22 +141,57 @@ class _SyncResponseStream(SyncByteStream):
 
 
 class _AsyncResponseStream(AsyncByteStream):
-    """httpcore's response body as our `AsyncByteStream`, with errors translated."""
+    """httpcore's response body as our `AsyncByteStream`, with errors translated.
 
-    def __init__(self, core_stream: typing.AsyncIterable[bytes], request: Request) -> None:
+    Strategy (trio's unclosed-generator warnings): httpcore 1.0.9 reads a body through a chain
+    of three async generators and, when the consumer stops early, closes the connection but
+    leaves them suspended; trio then warns (ResourceWarning) when the garbage collector finds
+    them. We keep httpcore's outer iterator, and on `aclose()` of an HTTP/1.1 body that was
+    not read to the end we first close the stream (which closes the connection, RFC 9112
+    §9.6: an unread body cannot be skipped), then pull from the iterator once more: the read
+    on the closed connection fails at once, so every generator in the chain ends. HTTP/2
+    streams share their connection, so that read could block: there we leave them as they are.
+    """
+
+    #: Bound on the chunks already buffered by h11 that the final pull may still yield.
+    _MAX_DRAIN_CHUNKS = 64
+
+    def __init__(
+        self, core_stream: typing.AsyncIterable[bytes], request: Request, http_version: bytes
+    ) -> None:
         self._core_stream = core_stream
         self._request = request
+        self._http_version = http_version
+        self._iterator: typing.AsyncIterator[bytes] | None = None
+        self._exhausted = False
+        self._closed = False
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        self._iterator = self._core_stream.__aiter__()
         with _map_httpcore_exceptions(self._request):
-            async for part in self._core_stream:
+            async for part in self._iterator:
                 yield part
+        self._exhausted = True
 
     async def aclose(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         aclose = getattr(self._core_stream, "aclose", None)
         if aclose is not None:
             with _map_httpcore_exceptions(self._request):
                 await aclose()
+        if self._iterator is not None and not self._exhausted:
+            await self._finish_core_iterator(self._iterator)
+
+    async def _finish_core_iterator(self, iterator: typing.AsyncIterator[bytes]) -> None:
+        if self._http_version != b"HTTP/1.1":
+            return
+        # Bounded: the connection is closed, so only already-buffered chunks can arrive
+        # before the read error that ends httpcore's generators.
+        with contextlib.suppress(Exception):
+            for _ in range(self._MAX_DRAIN_CHUNKS):
+                await iterator.__anext__()
 
 
 def _pool_kwargs(
@@ -363,7 +398,11 @@ class AsyncHTTPTransport(AsyncBaseTransport):
         return Response(
             status_code=core_response.status,
             headers=core_response.headers,
-            stream=_AsyncResponseStream(core_response.stream, request),
+            stream=_AsyncResponseStream(
+                core_response.stream,
+                request,
+                http_version=core_response.extensions.get("http_version", b"HTTP/1.1"),
+            ),
             extensions=_response_extensions(core_response),
         )
 

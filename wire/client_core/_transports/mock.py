@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Union, cast
+from typing import TYPE_CHECKING, Union
 
 from .base import AsyncBaseTransport, BaseTransport
 
@@ -49,7 +49,7 @@ class MockTransport(AsyncBaseTransport, BaseTransport):
         if inspect.isawaitable(response):
             response.close()  # type: ignore[attr-defined]
             raise TypeError("MockTransport with an async handler needs AsyncClient.")
-        return cast("Response", response)
+        return response
 
     async def handle_async_request(self, request: Request) -> Response:
         """Read the request body, then return (or await) `handler(request)`."""
@@ -57,4 +57,4 @@ class MockTransport(AsyncBaseTransport, BaseTransport):
         response = self.handler(request)
         if inspect.isawaitable(response):
             response = await response
-        return cast("Response", response)
+        return response
