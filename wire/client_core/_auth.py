@@ -292,6 +292,10 @@ class DigestAuth(Auth):
             fields["qop"] = b"auth"
             fields["nc"] = nc_value
             fields["cnonce"] = cnonce
+        elif algorithm.endswith("-SESS"):
+            # The session key above includes cnonce: without it the server cannot check the
+            # answer (RFC 2617 §3.2.2.2), even when no qop was offered.
+            fields["cnonce"] = cnonce
         return "Digest " + self._join_fields(fields)
 
     @staticmethod

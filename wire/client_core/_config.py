@@ -279,7 +279,9 @@ def create_ssl_context(
         elif os.path.isdir(path):
             ctx = _new_verifying_context(None, path)
         else:
-            raise OSError(f"Could not find a suitable TLS CA certificate bundle, invalid path: {path}")
+            raise OSError(
+                f"Could not find a suitable TLS CA certificate bundle, invalid path: {path}"
+            )
     if cert is not None:
         if isinstance(cert, str):
             ctx.load_cert_chain(certfile=cert)

@@ -826,7 +826,7 @@ class Response:
         for iterator in iterators:
             # One still running is the chain that reached the end of the body and called
             # us: it finishes on its own.
-            if not iterator.ag_running:
+            if not getattr(iterator, "ag_running", False):
                 await iterator.aclose()
         if not self.is_closed:
             self.is_closed = True

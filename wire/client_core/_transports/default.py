@@ -45,11 +45,9 @@ from .base import AsyncBaseTransport, BaseTransport
 
 __all__ = ["AsyncHTTPTransport", "HTTPTransport"]
 
-SOCKET_OPTION = typing.Union[
-    tuple[int, int, int],
-    tuple[int, int, typing.Union[bytes, bytearray]],
-    tuple[int, int, None, int],
-]
+SOCKET_OPTION = (
+    tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
+)
 
 _HIDDEN_AT_IMPORT = ("h2", "anyio", "trio")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from .base import AsyncBaseTransport, BaseTransport
 
@@ -39,7 +39,7 @@ class MockTransport(AsyncBaseTransport, BaseTransport):
             with `AsyncClient`).
     """
 
-    def __init__(self, handler: Union[SyncHandler, AsyncHandler]) -> None:
+    def __init__(self, handler: SyncHandler | AsyncHandler) -> None:
         self.handler = handler
 
     def handle_request(self, request: Request) -> Response:
