@@ -22,10 +22,23 @@ from __future__ import annotations
 import enum
 import ssl
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..client_core import _exceptions as exc
 
-__all__ = ["EXIT_STATUS_DOC", "ErrorReport", "ExitStatus", "describe_error", "status_for_http"]
+if TYPE_CHECKING:  # pragma: no cover
+    from ..client_core import Response
+    from ._env import Environment
+
+__all__ = [
+    "EXIT_STATUS_DOC",
+    "ErrorReport",
+    "ExitStatus",
+    "describe_error",
+    "print_error",
+    "print_status_warning",
+    "status_for_http",
+]
 
 
 class ExitStatus(enum.IntEnum):
@@ -152,3 +165,21 @@ def describe_error(error: BaseException, *, method: str, url: str) -> ErrorRepor
     if isinstance(error, OSError):
         return ErrorReport(f"{detail} ({method} {url})", ExitStatus.ERROR)
     return ErrorReport(f"{type(error).__name__}: {detail} ({method} {url})", ExitStatus.ERROR)
+
+
+def print_error(env: Environment, message: str) -> None:
+    """Write `wire: error: MESSAGE` as one line on stderr, sanitised for a terminal."""
+    from .output._sanitize import sanitize_for_terminal
+
+    line = " ".join(sanitize_for_terminal(message).split())
+    env.stderr.write(f"wire: error: {line}\n")
+    env.stderr.flush()
+
+
+def print_status_warning(env: Environment, response: Response) -> None:
+    """Write `wire: warning: HTTP 404 Not Found` on stderr (a failing status, piped output)."""
+    from .output._sanitize import sanitize_for_terminal
+
+    reason = sanitize_for_terminal(response.reason_phrase)
+    env.stderr.write(f"wire: warning: HTTP {response.status_code} {reason}\n")
+    env.stderr.flush()

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import IO, Any
 
-from ..client_core import Client, Request, Response
+from ..client_core import Client, Request
 from ._build import BuildError, RequestSpec, build_request_spec
-from ._download import DownloadInterrupted, IncompleteDownload, download
+from ._download_cmd import run_download
 from ._env import Environment
-from ._exit import ExitStatus, describe_error, status_for_http
+from ._exit import (
+    ExitStatus,
+    describe_error,
+    print_error,
+    print_status_warning,
+    status_for_http,
+)
 from ._request_items import RequestItemError
 from ._urlarg import URLArgError
-from .output._plan import OutputOptions, OutputPlan, plan_output
-from .output._sanitize import sanitize_for_terminal
+from .output._plan import OutputOptions, plan_output
 from .output._writer import write_request, write_response
 
 __all__ = ["run", "run_command"]
@@ -28,11 +32,6 @@ __all__ = ["run", "run_command"]
 def run_command(options: Mapping[str, Any]) -> ExitStatus:
     """Run the command with the click values `options`, in the real process environment."""
     return run(Environment.from_process(), options)
-
-
-def _error(env: Environment, message: str) -> None:
-    env.stderr.write(f"wire: error: {sanitize_for_terminal(message)}\n")
-    env.stderr.flush()
 
 
 def _prompt_password(prompt: str) -> str:
@@ -73,18 +72,18 @@ def run(env: Environment, options: Mapping[str, Any]) -> ExitStatus:
         output_options = _output_options(options)
         plan_output(env, output_options, None)  # validates --print early
     except (BuildError, URLArgError, RequestItemError, ValueError) as exc:
-        _error(env, str(exc))
+        print_error(env, str(exc))
         return ExitStatus.ERROR
     try:
         return _exchange(env, spec, output_options, options)
     except KeyboardInterrupt:
-        _error(env, "interrupted")
+        print_error(env, "interrupted")
         return ExitStatus.ERROR_CTRL_C
     except Exception as exc:
         if options.get("traceback"):
             raise
         report = describe_error(exc, method=spec.method, url=spec.url)
-        _error(env, report.message)
+        print_error(env, report.message)
         return report.status
 
 
@@ -142,60 +141,13 @@ def _exchange(
             plan = plan_output(env, output_options, response)
             check_status = bool(options.get("check_status"))
             if output_options.download:
-                return _download(env, plan, request, response, options)
+                return run_download(env, plan, request, response, options)
             write_response(env, plan, response)
             status = status_for_http(response.status_code, check_status=check_status)
             if status != ExitStatus.SUCCESS and not env.stdout_isatty:
-                _warn_status(env, response)
+                print_status_warning(env, response)
             return status
         finally:
             response.close()
 
-
-def _warn_status(env: Environment, response: Response) -> None:
-    reason = sanitize_for_terminal(response.reason_phrase)
-    env.stderr.write(f"wire: warning: HTTP {response.status_code} {reason}\n")
-    env.stderr.flush()
-
-
-def _download(
-    env: Environment,
-    plan: OutputPlan,
-    request: Request,
-    response: Response,
-    options: Mapping[str, Any],
-) -> ExitStatus:
-    if not 200 <= response.status_code < 300:
-        # An error page is never saved as if it were the file: show it, and fail.
-        write_response(env, plan, response)
-        _warn_status(env, response)
-        return status_for_http(response.status_code, check_status=True)
-    from .output._progress import DownloadProgress
-
-    output = options.get("output")
-    quiet = not env.stderr_isatty
-    try:
-        with DownloadProgress(env, theme=plan.theme, quiet=quiet) as progress:
-            result = download(
-                response,
-                original_url_path=request.url.path,
-                output=Path(output) if output else None,
-                progress=progress,
-            )
-    except IncompleteDownload as exc:
-        _error(env, str(exc))
-        return ExitStatus.ERROR
-    except DownloadInterrupted as exc:
-        cause = exc.__cause__ if exc.__cause__ is not None else exc
-        report = describe_error(cause, method=request.method, url=str(request.url))
-        _error(env, f"{report.message}; partial data kept in '{exc.part_path}'")
-        return report.status
-    except (OSError, ValueError) as exc:
-        # Stream errors arrive as DownloadInterrupted: what is left is the local file system
-        # (a name taken, no permission, a directory given to -o) or no free name.
-        _error(env, f"cannot write the download: {exc}")
-        return ExitStatus.ERROR
-    env.stderr.write(f"Saved to {sanitize_for_terminal(str(result.path))}\n")
-    env.stderr.flush()
-    return ExitStatus.SUCCESS
 
