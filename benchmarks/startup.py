@@ -10,8 +10,13 @@ Then `python -X importtime -c "import wire"` lists the slowest imports, and FAIL
 (exit status 1) if `import wire` pulls in a module that must stay lazy: rich, pygments, click,
 h2 or trio.
 
+The target (issue 5) is `wire URL` ≤ 0.35 × the httpx CLI: the ratio to `httpx URL` is printed
+when the httpx CLI is found (on PATH, or in the `--peers` bin directory). Runs never set
+PYTHONDONTWRITEBYTECODE (it would recompile every module on every run); precompile first with
+`python -m compileall -q wire`.
+
 Usage:
-    python benchmarks/startup.py [--runs 20] [--warmup 2] [--top 15]
+    python benchmarks/startup.py [--runs 20] [--warmup 2] [--top 15] [--peers /tmp/wire-peers/bin]
 """
 
 from __future__ import annotations
@@ -46,8 +51,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 def _clean_env() -> dict[str, str]:
-    """os.environ without proxy variables, so requests go straight to 127.0.0.1."""
-    return {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    """os.environ without proxy variables (requests go straight to 127.0.0.1) and without
+    PYTHONDONTWRITEBYTECODE (cached bytecode is what users run)."""
+    return {
+        k: v for k, v in os.environ.items()
+        if "proxy" not in k.lower() and k != "PYTHONDONTWRITEBYTECODE"
+    }
 
 
 def time_command(argv: Sequence[str], runs: int, warmup: int) -> tuple[list[float], int, str]:
@@ -95,25 +104,27 @@ def _find_wire() -> str | None:
     return shutil.which("wire", path=str(Path(sys.executable).parent)) or shutil.which("wire")
 
 
-def _commands(url: str) -> list[tuple[str, list[str]]]:
+def _commands(url: str, peers: str | None) -> list[tuple[str, list[str]]]:
     commands = [("python -c pass", [sys.executable, "-c", "pass"])]
     wire = _find_wire()
     if wire is not None:
         commands.append(("wire URL", [wire, url]))
     for label, exe in (("http URL (HTTPie)", "http"), ("httpx URL", "httpx")):
-        found = shutil.which(exe)
+        found = (shutil.which(exe, path=peers) if peers else None) or shutil.which(exe)
         if found is not None:
             commands.append((label, [found, url]))
     return commands
 
 
-def benchmark(url: str, runs: int, warmup: int) -> bool:
+def benchmark(url: str, runs: int, warmup: int, peers: str | None = None) -> bool:
     """Time each command against `url` and print a table; False if one exits non-zero."""
     ok, baseline = True, None
+    medians: dict[str, float] = {}
     print(f"{'command':<22} {'median ms':>10} {'min ms':>8} {'x python':>9}  (runs={runs})")
-    for label, argv in _commands(url):
+    for label, argv in _commands(url, peers):
         times, returncode, last_error = time_command(argv, runs, warmup)
         median = statistics.median(times)
+        medians[label] = median
         baseline = baseline or median
         note = "" if returncode == 0 else f"  FAIL: exit status {returncode}: {last_error}"
         ok = ok and returncode == 0
@@ -124,6 +135,9 @@ def benchmark(url: str, runs: int, warmup: int) -> bool:
     if _find_wire() is None:
         print("wire URL: FAIL: no `wire` executable next to this interpreter or on PATH")
         ok = False
+    if "wire URL" in medians and "httpx URL" in medians:
+        ratio = medians["wire URL"] / medians["httpx URL"]
+        print(f"wire URL / httpx URL = {ratio:.2f} (target <= 0.35)")
     return ok
 
 
@@ -149,6 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=20, help="measured runs per command")
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured runs first")
     parser.add_argument("--top", type=int, default=15, help="imports to list")
+    parser.add_argument("--peers", help="bin directory holding the `http` and `httpx` CLIs")
     args = parser.parse_args(argv)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
@@ -156,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/"
-        ok = benchmark(url, max(1, args.runs), max(0, args.warmup))
+        ok = benchmark(url, max(1, args.runs), max(0, args.warmup), args.peers)
     finally:
         server.shutdown()
         server.server_close()

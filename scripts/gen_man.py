@@ -8,7 +8,8 @@ disagree:
 - SYNOPSIS: click's usage pieces (`[OPTIONS] URL ...`).
 - DESCRIPTION: the command's help, up to the first form feed, as click would print it.
 - ARGUMENTS: each argument that has help text.
-- OPTIONS: each visible option: its names, metavar, and the help `--help` shows (with defaults).
+- OPTIONS: each visible option: its names, metavar, and the help `--help` shows (with defaults),
+  in `.SS` subsections when the command has `option_groups` (`(title, option names)` pairs).
 - EXIT STATUS: the (code, meaning) table `wire.cli._exit.EXIT_STATUS_DOC`.
 - EXAMPLES: the command's epilog, if any.
 
@@ -119,14 +120,37 @@ def _option_heading(option: click.Option, ctx: click.Context) -> str:
     return f"{names} \\fI{escape(option.make_metavar(ctx))}\\fR"
 
 
+def _option_entry(option: click.Option, ctx: click.Context) -> list[str]:
+    record = option.get_help_record(ctx)
+    return [".TP", _option_heading(option, ctx), *render_text(record[1] if record else "", ".IP")]
+
+
 def _options_section(command: click.Command, ctx: click.Context) -> list[str]:
+    """OPTIONS, with one `.SS` subsection per group when the command has `option_groups`
+    (a sequence of `(title, option names)`, as `wire --help` shows them)."""
+    options = [
+        param for param in command.get_params(ctx)
+        if isinstance(param, click.Option) and not param.hidden
+    ]
+    groups = list(getattr(command, "option_groups", ()) or ())
     out: list[str] = []
-    for param in command.get_params(ctx):
-        if not isinstance(param, click.Option) or param.hidden:
+    placed: set[int] = set()
+    for title, names in groups:
+        members = [
+            option for name in names for option in options
+            if name in option.opts and id(option) not in placed
+        ]
+        if not members:
             continue
-        record = param.get_help_record(ctx)
-        out.extend([".TP", _option_heading(param, ctx)])
-        out.extend(render_text(record[1] if record else "", separator=".IP"))
+        placed.update(id(option) for option in members)
+        out.append(f".SS {escape(title)}")
+        for option in members:
+            out.extend(_option_entry(option, ctx))
+    rest = [option for option in options if id(option) not in placed]
+    if rest and groups:
+        out.append(".SS Other options")
+    for option in rest:
+        out.extend(_option_entry(option, ctx))
     return [".SH OPTIONS", *out] if out else []
 
 

@@ -85,3 +85,27 @@ def wire_exe() -> str:
     if found is None:
         pytest.fail("the `wire` console script is not installed (pip install -e '.[test]')")
     return found
+
+
+@pytest.fixture(scope="session")
+def fault_server() -> Iterator[LocalServer]:
+    """The fault-injection server (tests/servers/faults.py): scripted broken behaviour per path.
+
+    `.script(path, *actions)` registers a script and returns its URL; `.received(path)` lists
+    the requests that reached it (headers and body), to check what the client sent.
+    """
+    from tests.servers.faults import run_fault_server
+
+    with run_fault_server() as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def restore_registered_themes() -> Iterator[None]:
+    """Forget user themes registered during a test (`wire.themes` keeps them per process)."""
+    from wire import themes
+
+    saved = dict(themes._REGISTERED)
+    yield
+    themes._REGISTERED.clear()
+    themes._REGISTERED.update(saved)

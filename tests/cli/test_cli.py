@@ -184,7 +184,8 @@ def test_follow_redirects(server) -> None:
     ("path", "flags", "expected"),
     [
         ("/status/200", ["--check-status"], 0),
-        ("/status/404", [], 0),
+        ("/status/404", [], 4),  # the status check is on by default
+        ("/status/404", ["--no-check-status"], 0),
         ("/status/404", ["--check-status"], 4),
         ("/status/500", ["--check-status"], 5),
         ("/redirect/1", ["--check-status"], 3),

@@ -6,16 +6,21 @@ iter_raw); the client is exercised end to end by the CLI tests against local ser
 
 from __future__ import annotations
 
+import errno
 import gc
+import json
 import os
 import sys
 import tracemalloc
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from wire.cli._checksum import ChecksumMismatch, parse_checksum
 from wire.cli._download import (
+    DownloadCancelled,
     DownloadInterrupted,
     DownloadResult,
     IncompleteDownload,
@@ -49,6 +54,11 @@ class FakeResponse:
             self.num_bytes_downloaded += len(chunk)
             yield chunk
 
+    def iter_bytes(self) -> Iterator[bytes]:
+        # Stand-in "decoding": upper-case, so a test can tell which iterator was used.
+        for chunk in self.iter_raw():
+            yield chunk.upper()
+
 
 class RecordingProgress:
     def __init__(self) -> None:
@@ -76,6 +86,7 @@ def fetch(
     url_path: str = "/files/data.bin",
     output: Path | None = None,
     progress: RecordingProgress | NullProgress | None = None,
+    **kwargs: Any,
 ) -> DownloadResult:
     return download(
         FakeResponse(chunks, headers),
@@ -84,6 +95,7 @@ def fetch(
         output_dir=tmp_path,
         progress=progress or NullProgress(),
         fsync=False,
+        **kwargs,
     )
 
 
@@ -257,17 +269,17 @@ def test_error_mid_stream_keeps_part_and_reraises(tmp_path: Path, error: BaseExc
         raise error
 
     progress = RecordingProgress()
-    expected_type = KeyboardInterrupt if isinstance(error, KeyboardInterrupt) else (
+    expected_type = DownloadCancelled if isinstance(error, KeyboardInterrupt) else (
         DownloadInterrupted
     )
     with pytest.raises(expected_type) as caught:
         fetch(tmp_path, chunks(), {"Content-Length": "100"}, progress=progress)
-    if isinstance(error, KeyboardInterrupt):
-        assert caught.value is error
-    else:
-        assert isinstance(caught.value, DownloadInterrupted)
-        assert caught.value.__cause__ is error
-        assert caught.value.received == 12 and caught.value.part_path.name == "data.bin.part"
+    # Ctrl-C stays a KeyboardInterrupt (exit 130), naming the part kept for --continue.
+    assert isinstance(caught.value, KeyboardInterrupt) == isinstance(error, KeyboardInterrupt)
+    assert caught.value.__cause__ is error
+    assert caught.value.part_path == tmp_path / "data.bin.part"
+    if isinstance(caught.value, DownloadInterrupted):
+        assert caught.value.received == 12
     assert listing(tmp_path) == {"data.bin.part": b"first second"}
     assert progress.events == [
         ("start", 100),
@@ -321,19 +333,36 @@ def test_output_is_written_exactly_there(tmp_path: Path) -> None:
     assert listing(tmp_path) == {"chosen.name": b"body"}
 
 
-def test_output_replaces_an_existing_file(tmp_path: Path) -> None:
+def test_output_never_replaces_an_existing_file_by_default(tmp_path: Path) -> None:
     output = tmp_path / "out.txt"
     output.write_bytes(b"old contents")
-    result = fetch(tmp_path, [b"new"], output=output)
+    progress = RecordingProgress()
+    with pytest.raises(FileExistsError, match="'.*out.txt' exists; add --overwrite to replace"):
+        fetch(tmp_path, [b"new"], output=output, progress=progress)
+    assert listing(tmp_path) == {"out.txt": b"old contents"}
+    assert progress.events == []
+
+
+def test_output_replaces_an_existing_file_with_overwrite(tmp_path: Path) -> None:
+    output = tmp_path / "out.txt"
+    output.write_bytes(b"old contents")
+    result = fetch(tmp_path, [b"new"], output=output, overwrite=True)
     assert result.path == output
     assert listing(tmp_path) == {"out.txt": b"new"}
+
+
+def test_overwrite_without_output_reuses_the_chosen_name(tmp_path: Path) -> None:
+    (tmp_path / "data.bin").write_bytes(b"old")
+    result = fetch(tmp_path, [b"new"], overwrite=True)
+    assert result.path == tmp_path / "data.bin"
+    assert listing(tmp_path) == {"data.bin": b"new"}
 
 
 def test_output_is_kept_intact_when_the_download_fails(tmp_path: Path) -> None:
     output = tmp_path / "out.txt"
     output.write_bytes(b"old contents")
     with pytest.raises(IncompleteDownload):
-        fetch(tmp_path, [b"ne"], {"Content-Length": "3"}, output=output)
+        fetch(tmp_path, [b"ne"], {"Content-Length": "3"}, output=output, overwrite=True)
     assert listing(tmp_path) == {"out.txt": b"old contents", "out.txt.part": b"ne"}
 
 
@@ -376,9 +405,9 @@ def test_missing_output_dir_fails_before_streaming(tmp_path: Path) -> None:
 
 
 def test_fifty_mib_is_streamed_in_bounded_memory(tmp_path: Path) -> None:
-    def chunks() -> Iterator[bytes]:
-        for index in range(50):
-            yield bytes([index]) * MiB
+    def chunks() -> Iterator[bytes]:  # 64 KiB chunks, as httpcore reads them
+        for index in range(50 * 16):
+            yield bytes([index // 16]) * (MiB // 16)
 
     progress = RecordingProgress()
     tracemalloc.start()
@@ -387,11 +416,11 @@ def test_fifty_mib_is_streamed_in_bounded_memory(tmp_path: Path) -> None:
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    # one chunk in flight (1 MiB) plus small change; accumulating would need 50 MiB
+    # a few 128 KiB batches queued for the writer thread; accumulating would need 50 MiB
     assert peak < 3 * MiB
     assert result.bytes_written == 50 * MiB
     assert result.path.stat().st_size == 50 * MiB
-    assert len(progress.events) == 52
+    assert len(progress.events) == 50 * 16 + 2
     with result.path.open("rb") as file:
         file.seek(49 * MiB)
         assert file.read(4) == b"\x31\x31\x31\x31"
@@ -407,3 +436,114 @@ def test_unwritable_directory_raises_os_error(tmp_path: Path) -> None:
             fetch(tmp_path, [b"x"])
     finally:
         tmp_path.chmod(0o700)
+
+
+# --- integrity, encoding, validators --------------------------------------------------------
+
+
+def test_matching_checksum_saves_the_file(tmp_path: Path) -> None:
+    digest = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"  # "hello"
+    result = fetch(tmp_path, [b"hel", b"lo"], checksum=parse_checksum(f"sha256:{digest}"))
+    assert listing(tmp_path) == {"data.bin": b"hello"}
+    assert result.bytes_written == 5
+
+
+def test_checksum_mismatch_refuses_the_rename(tmp_path: Path) -> None:
+    expected = parse_checksum("md5:" + "0" * 32)
+    with pytest.raises(ChecksumMismatch) as caught:
+        fetch(tmp_path, [b"hello"], output=tmp_path / "out", checksum=expected)
+    part = tmp_path / "out.part"
+    assert str(caught.value) == (
+        f"md5 checksum mismatch: expected {'0' * 32}, got 5d41402abc4b2a76b9719d911017c592; "
+        f"the file was not saved (data kept in '{part}')"
+    )
+    assert listing(tmp_path) == {"out.part": b"hello"}
+
+
+def test_decompress_saves_decoded_bytes_and_checks_the_length_as_sent(tmp_path: Path) -> None:
+    headers = {"Content-Length": "4", "Content-Encoding": "gzip"}
+    result = fetch(tmp_path, [b"ab", b"cd"], headers, decompress=True)
+    assert listing(tmp_path) == {"data.bin": b"ABCD"}  # FakeResponse "decodes" to upper case
+    assert (result.bytes_written, result.total) == (4, 4)
+    with pytest.raises(IncompleteDownload):
+        fetch(tmp_path, [b"ab"], headers, output=tmp_path / "short", decompress=True)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"resume": True, "decompress": True},
+        {"segments": 2, "decompress": True},
+        {"resume": True},  # no way to send a Range request
+        {"segments": 4},
+    ],
+)
+def test_impossible_combinations_are_refused_before_anything_is_written(
+    tmp_path: Path, kwargs: dict[str, Any]
+) -> None:
+    fetch_stub = None if "decompress" not in kwargs else (lambda headers: None)
+    with pytest.raises(ValueError):
+        fetch(tmp_path, [b"x"], fetch=fetch_stub, **kwargs)
+    assert listing(tmp_path) == {}
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected_state"),
+    [
+        ({"ETag": '"abc"'}, {"etag": '"abc"', "last_modified": None}),
+        ({"Last-Modified": "Tue, 01 Jul 2025 00:00:00 GMT"},
+         {"etag": None, "last_modified": "Tue, 01 Jul 2025 00:00:00 GMT"}),
+        ({"ETag": 'W/"weak"'}, None),  # never in If-Range (RFC 9110 §13.1.5): nothing saved
+        ({}, None),
+    ],
+)  # fmt: skip
+def test_validator_is_saved_beside_the_part_until_the_rename(
+    tmp_path: Path, headers: dict[str, str], expected_state: dict[str, str | None] | None
+) -> None:
+    seen: list[str | None] = []
+
+    def chunks() -> Iterator[bytes]:
+        yield b"x"
+        state = tmp_path / "data.bin.part.json"
+        seen.append(state.read_text() if state.exists() else None)
+
+    fetch(tmp_path, chunks(), {**headers, "Content-Length": "1"}, url="http://h/data.bin")
+    if expected_state is None:
+        assert seen == [None]
+    else:
+        assert seen[0] is not None
+        assert json.loads(seen[0]) == {
+            "version": 1,
+            "url": "http://h/data.bin",
+            "total": 1,
+            "segments": [],
+            **expected_state,
+        }
+    assert listing(tmp_path) == {"data.bin": b"x"}  # the state file went with the rename
+
+
+def test_a_full_disk_keeps_every_byte_written_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    budget = [100_000]  # the "disk" takes this many bytes, then reports ENOSPC
+    real_write = os.write
+
+    def small_disk_writev(fd: int, buffers: list[bytes]) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def small_disk_write(fd: int, data: bytes | memoryview) -> int:
+        if budget[0] <= 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        n = real_write(fd, bytes(data[: budget[0]]))
+        budget[0] -= n
+        return n
+
+    monkeypatch.setattr(os, "writev", small_disk_writev)
+    monkeypatch.setattr(os, "write", small_disk_write)
+    chunks = [bytes([i]) * 30_000 for i in range(10)]
+    with pytest.raises(DownloadInterrupted) as caught:
+        fetch(tmp_path, chunks, {"Content-Length": "300000"})
+    assert isinstance(caught.value.__cause__, OSError)
+    assert caught.value.__cause__.errno == errno.ENOSPC
+    assert caught.value.received == 100_000
+    assert listing(tmp_path) == {"data.bin.part": b"".join(chunks)[:100_000]}

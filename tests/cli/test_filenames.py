@@ -266,7 +266,7 @@ def test_choose_filename_leaves_room_for_a_number_and_part(
     name = choose_filename(content_disposition, url_path, None)
     assert name.endswith(".txt")
     assert len(name.encode("utf-8")) == DEFAULT_MAX_NAME_BYTES
-    assert len((name[:-4] + "-9999.txt.part").encode("utf-8")) <= 255
+    assert len((name[:-4] + "-9999.txt.part.json").encode("utf-8")) == 255
 
 
 # --- unique_path -----------------------------------------------------------------------
@@ -316,7 +316,7 @@ def test_unique_path_keeps_numbered_names_within_name_max() -> None:
     taken = {name}
     result = unique_path(Path("d"), name, exists=lambda path: path.name in taken)
     assert result.name.endswith("-1.txt")
-    assert len((result.name + ".part").encode("utf-8")) <= 255
+    assert len((result.name + ".part.json").encode("utf-8")) <= 255
 
 
 def test_unique_path_default_probe_checks_the_file_system(tmp_path: Path) -> None:

@@ -11,12 +11,12 @@ import pytest
 
 import wire
 
-#: httpx 0.28's `__all__`, minus what wire does not provide yet (ASGITransport,
-#: WSGITransport, main).
+#: httpx 0.28's `__all__` (test_httpx_signatures.py checks the signatures too).
 HTTPX_ALL = """
+    __description__ __title__ __version__ ASGITransport WSGITransport main
     AsyncBaseTransport AsyncByteStream AsyncClient AsyncHTTPTransport Auth BaseTransport
     BasicAuth ByteStream Client CloseError codes ConnectError ConnectTimeout CookieConflict
-    Cookies create_ssl_context DecodingError delete DigestAuth FunctionAuth get head Headers
+    Cookies create_ssl_context DecodingError delete DigestAuth get head Headers
     HTTPError HTTPStatusError HTTPTransport InvalidURL Limits LocalProtocolError MockTransport
     NetRCAuth NetworkError options patch PoolTimeout post ProtocolError Proxy ProxyError put
     QueryParams ReadError ReadTimeout RemoteProtocolError request Request RequestError
@@ -30,6 +30,12 @@ HTTPX_ALL = """
 def test_httpx_name_is_exported(name: str) -> None:
     assert name in wire.__all__
     assert getattr(wire, name) is not None
+
+
+def test_function_auth_is_importable_but_not_in_all() -> None:
+    # As in httpx, FunctionAuth is what a callable `auth=` becomes, not a public name.
+    assert "FunctionAuth" not in wire.__all__
+    assert issubclass(wire.FunctionAuth, wire.Auth)
 
 
 def test_lazy_transports_resolve() -> None:
@@ -106,8 +112,11 @@ def test_client_constructor_parameters_match_httpx() -> None:
         "proxy", "mounts", "timeout", "follow_redirects", "limits", "max_redirects",
         "event_hooks", "base_url", "transport", "default_encoding",
     }
+    wire_only = {"retry", "rate_limit"}  # wire's additions (issue 7), keyword-only, last
     for cls in (wire.Client, wire.AsyncClient):
-        assert set(inspect.signature(cls).parameters) == expected
+        names = list(inspect.signature(cls).parameters)
+        assert set(names) == expected | wire_only
+        assert set(names[-len(wire_only):]) == wire_only
 
 
 HEAVY = ["rich", "pygments", "click", "h2", "trio", "anyio", "httpcore"]

@@ -303,3 +303,15 @@ def test_digest_malformed_challenge_is_a_protocol_error() -> None:
     with wire.Client(transport=wire.MockTransport(broken)) as client:
         with pytest.raises(wire.ProtocolError, match="Malformed"):
             client.get("https://e.org/", auth=wire.DigestAuth("user", "passwd"))
+
+
+def test_digest_stale_nonce_against_httpbin(httpbin: LocalServer) -> None:
+    """httpbin marks the nonce stale after 2 uses: the flow answers the new nonce once."""
+    auth = wire.DigestAuth("user", "passwd")
+    url = httpbin.join("/digest-auth/auth/user/passwd/MD5/2")
+    with wire.Client() as client:
+        responses = [client.get(url, auth=auth) for _ in range(4)]
+    assert [r.status_code for r in responses] == [200] * 4
+    stale = [r for r in responses if r.history and "stale=True" in
+             r.history[0].headers["WWW-Authenticate"]]
+    assert stale and all(len(r.history) == 1 for r in stale)

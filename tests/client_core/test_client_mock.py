@@ -111,9 +111,13 @@ def test_base_url_gets_trailing_slash(base_url: str, expected: str) -> None:
     assert str(client.base_url) == expected
 
 
-def test_relative_url_without_base_url_is_invalid() -> None:
-    with mock_client() as client, pytest.raises(wire.InvalidURL):
-        client.get("/no-base")
+@pytest.mark.parametrize("url", ["/no-base", "example.org", "//example.org/", ""])
+def test_url_without_scheme_is_unsupported_protocol(url: str) -> None:
+    # As httpx (where the transport raises it): UnsupportedProtocol, with the request.
+    with mock_client() as client, pytest.raises(wire.UnsupportedProtocol) as info:
+        client.get(url)
+    assert str(info.value) == "Request URL is missing an 'http://' or 'https://' protocol."
+    assert info.value.request.method == "GET"
 
 
 # --- params, cookies, timeout, auth properties -------------------------------------------
@@ -121,8 +125,11 @@ def test_relative_url_without_base_url_is_invalid() -> None:
 
 def test_params_merging() -> None:
     with mock_client(params={"a": "1", "b": "1"}) as client:
+        url = client.get("https://example.org/p", params={"b": "2"}).json()["url"]
+        assert url == "https://example.org/p?a=1&b=2"
+        # As httpx 0.28: merged params replace a query written in the URL.
         url = client.get("https://example.org/p?z=0", params={"b": "2"}).json()["url"]
-        assert url == "https://example.org/p?z=0&a=1&b=2"
+        assert url == "https://example.org/p?a=1&b=2"
         client.params = {"c": "3"}
         assert client.get("https://example.org/p").json()["url"] == "https://example.org/p?c=3"
     assert isinstance(client.params, wire.QueryParams)

@@ -245,3 +245,73 @@ def test_async_client_cancellation_releases_the_connection(server: LocalServer) 
             return (await client.get("/", timeout=2)).text
 
     assert trio.run(main) == "Hello, world!"
+
+
+# --- stream edge cases under asyncio and trio (warnings are errors) ---------------------------
+
+
+async def _upload_parts() -> typing.AsyncIterator[bytes]:
+    for part in (b"up", b"load"):
+        yield part
+
+
+async def stream_edges_scenario(server: LocalServer) -> dict[str, typing.Any]:
+    """Early exits and misuse of async streams; returns what the user would observe."""
+    seen: dict[str, typing.Any] = {}
+    async with wire.AsyncClient(base_url=server.url) as client:
+        uploaded = await client.post("/echo_body", content=_upload_parts())
+        seen["upload"] = (uploaded.content, uploaded.request.headers.get("transfer-encoding"))
+        async with client.stream("GET", "/stream/40") as streamed:
+            async for text in streamed.aiter_text(chunk_size=7):
+                seen["text_chunk"] = text
+                break  # early exit from the aiter_text → aiter_bytes → aiter_raw chain
+            try:
+                await streamed.aread()
+            except wire.StreamConsumed:
+                seen["read_after_partial"] = "StreamConsumed"
+        async with client.stream("GET", "/gzip") as streamed:
+            async for chunk in streamed.aiter_bytes(chunk_size=10):
+                seen["gzip_chunk"] = len(chunk)
+                break
+        async with client.stream("GET", "/bytes/100") as streamed:
+            await streamed.aclose()
+            try:
+                async for _ in streamed.aiter_raw():
+                    pass
+            except wire.StreamClosed:
+                seen["after_close"] = "StreamClosed"
+        async with client.stream("GET", "/stream/3") as streamed:
+            try:
+                _ = streamed.content
+            except wire.ResponseNotRead:
+                seen["unread"] = "ResponseNotRead"
+            lines = [line async for line in streamed.aiter_lines()]
+            seen["lines"] = len(lines)
+            seen["downloaded"] = streamed.num_bytes_downloaded
+            seen["replay"] = streamed.is_stream_consumed
+        # Abandoned iterators, never started or stopped half-way, closed with the response.
+        async with client.stream("GET", "/stream/5") as streamed:
+            seen["never_started"] = type(streamed.aiter_lines()).__name__
+    gc.collect()
+    return seen
+
+
+def check_stream_edges(seen: dict[str, typing.Any]) -> None:
+    assert seen["upload"] == (b"upload", "chunked")
+    assert len(seen["text_chunk"]) == 7
+    assert seen["read_after_partial"] == "StreamConsumed"
+    assert seen["gzip_chunk"] == 10
+    assert seen["after_close"] == "StreamClosed"
+    assert seen["unread"] == "ResponseNotRead"
+    assert seen["lines"] == 3
+    assert seen["downloaded"] == sum(len(stream_line(i)) for i in range(3))
+    assert seen["replay"] is True
+    assert seen["never_started"] == "async_generator"
+
+
+def test_stream_edges_asyncio(server: LocalServer) -> None:
+    check_stream_edges(asyncio.run(stream_edges_scenario(server)))
+
+
+def test_stream_edges_trio(server: LocalServer) -> None:
+    check_stream_edges(trio.run(stream_edges_scenario, server))

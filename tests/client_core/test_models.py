@@ -24,6 +24,7 @@ from wire.client_core._exceptions import (
 )
 from wire.client_core._models import Request, Response
 from wire.client_core._types import AsyncByteStream, SyncByteStream
+from wire.client_core._urls import URL as WireURL
 
 URL = "https://example.org/path"
 
@@ -78,11 +79,29 @@ def test_request_method_is_upper_cased_str(method: str | bytes, expected: str) -
     assert Request(method, URL).method == expected
 
 
-def test_request_repr_and_params_merge() -> None:
-    request = Request("GET", "https://example.org/?a=1", params={"b": "2"})
+@pytest.mark.parametrize(
+    ("url", "params", "expected"),
+    [
+        # httpx 0.28: `params=` replaces the URL's query; an empty value removes it.
+        ("https://example.org/?a=1", {"b": "2"}, "https://example.org/?b=2"),
+        ("https://example.org/?c=3", {"a": "1", "b": "2"}, "https://example.org/?a=1&b=2"),
+        ("https://example.org/?a=1", {}, "https://example.org/"),
+        ("https://example.org/?a=1", None, "https://example.org/?a=1"),
+    ],
+)
+def test_request_params_replace_the_query(
+    url: str, params: dict[str, str] | None, expected: str
+) -> None:
+    request = Request("GET", url, params=params)
 
-    assert repr(request) == "<Request('GET', 'https://example.org/?a=1&b=2')>"
-    assert str(request.url) == "https://example.org/?a=1&b=2"
+    assert repr(request) == f"<Request('GET', {expected!r})>"
+    assert str(request.url) == expected
+
+
+def test_merging_params_into_a_query_is_explicit() -> None:
+    url = WireURL("https://example.org/?a=1").copy_merge_params({"b": "2"})
+
+    assert Request("GET", url).url == "https://example.org/?a=1&b=2"
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import typing
 import pytest
 
 import wire
-from tests.servers import LocalServer
+from tests.servers import LocalServer, TLSLocalServer
 from wire.client_core._redirects import merge_cookie_headers, redirect_url
 
 CREDENTIALS = {"Authorization": "Bearer secret", "Cookie": "sid=1", "Proxy-Authorization": "p"}
@@ -272,3 +272,66 @@ def test_real_server_strips_authorization_across_hosts(server: LocalServer) -> N
     assert "cookie" not in received
     assert received["host"] == f"localhost:{server.port}"
     assert same.json()["headers"]["authorization"] == "Bearer secret"
+
+
+# --- credential policy across real origins ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def second_server() -> typing.Iterator[LocalServer]:
+    """The test app on a second uvicorn: same host as `server`, another port."""
+    from tests.servers import run_uvicorn
+    from tests.servers.asgi_app import app
+
+    with run_uvicorn(app) as running:
+        yield running
+
+
+@pytest.mark.parametrize(
+    ("target", "kept"),
+    [
+        ("same", True),  # same scheme, host and port
+        ("other-host", False),  # localhost vs 127.0.0.1
+        ("other-port", False),  # CVE-2022-27776 class
+        ("https-to-http", False),  # a downgrade
+        ("http-to-https", False),  # an upgrade, but not on the default ports
+    ],
+)
+def test_real_origins_credential_policy(
+    server: LocalServer, second_server: LocalServer, https_server: TLSLocalServer,
+    target: str, kept: bool,
+) -> None:
+    start, destination = {
+        "same": (server, server.join("/echo")),
+        "other-host": (server, f"http://localhost:{server.port}/echo"),
+        "other-port": (server, second_server.join("/echo")),
+        "https-to-http": (https_server, server.join("/echo")),
+        "http-to-https": (server, https_server.join("/echo")),
+    }[target]
+    with wire.Client(follow_redirects=True, verify=https_server.ca_cert_path) as c:
+        response = c.get(
+            start.join("/redirect_to"), params={"url": destination, "status": "307"},
+            headers=CREDENTIALS,
+        )
+    assert str(response.url) == destination
+    received = {name.lower(): value for name, value in response.json()["headers"]}
+    for name in ("authorization", "cookie", "proxy-authorization"):
+        assert (name in received) is kept, name
+
+
+def test_cookies_are_never_sent_to_another_host(
+    server: LocalServer, second_server: LocalServer
+) -> None:
+    """CVE-2022-24737 class: a cookie set by 127.0.0.1 is not sent to localhost, and a cookie
+    without Domain is kept per host (ports share cookies, RFC 6265 §8.5)."""
+    with wire.Client(follow_redirects=True) as c:
+        c.get(server.join("/cookies/set"), params={"sid": "secret"})
+        elsewhere = c.get(f"http://localhost:{server.port}/cookies").json()
+        via_redirect = c.get(
+            server.join("/redirect_to"),
+            params={"url": f"http://localhost:{server.port}/cookies"},
+        ).json()
+        same_host = c.get(second_server.join("/cookies")).json()
+    assert elsewhere == {"cookies": {}}
+    assert via_redirect == {"cookies": {}}
+    assert same_host == {"cookies": {"sid": "secret"}}

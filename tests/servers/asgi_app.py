@@ -488,3 +488,191 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
             await handler(req, match.groupdict(), send, receive)
             return
     await respond(send, 404, b"Not Found", content_type="text/plain")
+
+
+# --- retries (issue 7) ---------------------------------------------------------------------------
+
+#: Requests seen per `/flaky/{key}/...` key; keys are unique per test, so runs never collide.
+FLAKY_COUNTS: dict[str, int] = {}
+
+
+async def _flaky(req: Request, p: Params, send: Send, receive: Receive) -> None:
+    """`/flaky/{key}/{n}?status=S&retry_after=V`: the first n requests for `key` answer S
+    (default 503, with `Retry-After: V` when given); later ones 200 JSON `{"attempts": k}`."""
+    key = p["key"]
+    count = FLAKY_COUNTS[key] = FLAKY_COUNTS.get(key, 0) + 1
+    if count <= int(p["n"]):
+        query = req.query()
+        headers = []
+        if "retry_after" in query:
+            headers.append((b"retry-after", query["retry_after"].encode("latin-1")))
+        status = int(query.get("status", "503"))
+        await respond(send, status, b"try again", headers, "text/plain")
+        return
+    await respond_json(send, {"attempts": count, "method": req.method})
+
+
+ROUTES.append((re.compile(r"/flaky/(?P<key>[^/]+)/(?P<n>\d+)"), _flaky))
+
+
+# --- downloads: resume, ranges, hostile names (issue 6) --------------------------------------
+
+
+class ServedFile:
+    """A file `/served/{key}` answers with, which a test may change between two requests.
+
+    Attributes:
+        body: bytes of the current version.
+        etag: str ETag sent (quotes included), or None for none.
+        last_modified: str Last-Modified sent, or None for none.
+        honour_range: bool; False makes the route ignore Range (always a full 200).
+        honour_if_range: bool; False applies Range even when If-Range does not match.
+        cut_after: int or None; the next response sends this many body bytes, then drops
+            the connection (one-shot: reset to None once used).
+        content_disposition: bytes Content-Disposition value, or None for none.
+        range_status: int or None; when set, requests with a Range get this status and an
+            empty body (a server failing mid-resume).
+        next_versions: list of (body, etag) pairs; after each request the first one, if
+            any, becomes the current version (the file changes between two requests).
+        requests: list of dicts, the request headers (lower-case names) of every request.
+    """
+
+    def __init__(
+        self,
+        body: bytes,
+        etag: str | None = '"v1"',
+        *,
+        last_modified: str | None = None,
+        honour_range: bool = True,
+        honour_if_range: bool = True,
+        cut_after: int | None = None,
+        content_disposition: bytes | None = None,
+    ) -> None:
+        self.body = body
+        self.etag = etag
+        self.last_modified = last_modified
+        self.honour_range = honour_range
+        self.honour_if_range = honour_if_range
+        self.cut_after = cut_after
+        self.content_disposition = content_disposition
+        self.range_status: int | None = None
+        self.next_versions: list[tuple[bytes, str | None]] = []
+        self.requests: list[dict[str, str]] = []
+
+
+#: `/served/{key}` files by key; tests register their own (unique) keys.
+SERVED_FILES: dict[str, ServedFile] = {}
+
+
+def _served_range(req: Request, served: ServedFile) -> tuple[int, int] | None | bool:
+    """(first, last) when the Range applies; None for a full answer; False for a 416."""
+    match = _SERVED_RANGE.match(req.header("range") or "")
+    if match is None or not served.honour_range:
+        return None
+    if_range = req.header("if-range")
+    current = served.etag if served.etag is not None else served.last_modified
+    if if_range is not None and served.honour_if_range and if_range != current:
+        return None  # RFC 9110 §13.1.5: the condition failed, send the whole representation
+    size = len(served.body)
+    first = int(match.group(1))
+    last = min(int(match.group(2)), size - 1) if match.group(2) else size - 1
+    if first >= size or first > last:
+        return False
+    return first, last
+
+
+_SERVED_RANGE = re.compile(r"bytes=(\d+)-(\d*)$")
+
+
+async def _served(req: Request, p: Params, send: Send, receive: Receive) -> None:
+    served = SERVED_FILES.get(p["key"])
+    if served is None:
+        await respond(send, 404, b"no such served file", content_type="text/plain")
+        return
+    served.requests.append({k.decode(): v.decode("latin-1") for k, v in req.headers})
+    body, cut = served.body, served.cut_after
+    served.cut_after = None
+    if served.range_status is not None and req.header("range") is not None:
+        await respond(send, served.range_status, b"", content_type="text/plain")
+        return
+    headers = [(b"content-type", b"application/octet-stream"), (b"accept-ranges", b"bytes")]
+    if served.etag is not None:
+        headers.append((b"etag", served.etag.encode()))
+    if served.last_modified is not None:
+        headers.append((b"last-modified", served.last_modified.encode()))
+    if served.content_disposition is not None:
+        headers.append((b"content-disposition", served.content_disposition))
+    wanted = _served_range(req, served)
+    if served.next_versions:
+        served.body, served.etag = served.next_versions.pop(0)
+    if wanted is False:
+        headers.append((b"content-range", f"bytes */{len(body)}".encode()))
+        await respond(send, 416, b"", headers)
+        return
+    status = 200
+    if isinstance(wanted, tuple):
+        first, last = wanted
+        headers.append((b"content-range", f"bytes {first}-{last}/{len(body)}".encode()))
+        body, status = body[first : last + 1], 206
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    sent = body if cut is None else body[:cut]
+    for offset in range(0, len(sent), _CHUNK):
+        chunk = sent[offset : offset + _CHUNK]
+        await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    if cut is None:
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    # With a cut, returning unfinished makes the server drop the connection mid-body.
+
+
+ROUTES.append((re.compile(r"/served/(?P<key>[^/]+)"), _served))
+
+
+# --- the command line (issue 5) ----------------------------------------------------------------
+
+#: The `/sse` body: two events, the first with JSON data.
+SSE_BODY = b'event: update\ndata: {"n": 1, "ok": true}\n\ndata: plain text\n\n'
+#: The `/xml` body, unindented.
+XML_BODY = (
+    b'<?xml version="1.0" encoding="utf-8"?><root><item id="1">caf\xc3\xa9</item><empty/></root>'
+)
+
+
+async def _sse(req: Request, p: Params, send: Send, receive: Receive) -> None:
+    """`/sse`: `SSE_BODY` as text/event-stream, one event per chunk."""
+    headers = [(b"content-type", b"text/event-stream")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    for event in SSE_BODY.split(b"\n\n")[:-1]:
+        await send({"type": "http.response.body", "body": event + b"\n\n", "more_body": True})
+    await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def _xml(req: Request, p: Params, send: Send, receive: Receive) -> None:
+    """`/xml`: `XML_BODY` as application/xml."""
+    await respond(send, 200, XML_BODY, content_type="application/xml; charset=utf-8")
+
+
+async def _many_headers(req: Request, p: Params, send: Send, receive: Receive) -> None:
+    """`/many_headers/{n}`: n extra `X-N-i` headers, body `ok`."""
+    n = min(int(p["n"]), 1000)
+    headers = [(f"x-n-{i}".encode(), b"v") for i in range(n)]
+    await respond(send, 200, b"ok", headers, "text/plain")
+
+
+async def _set_domain_cookie(req: Request, p: Params, send: Send, receive: Receive) -> None:
+    """`/cookies/set_scoped`: `a=1` for this host on `/`, `b=2` on `/cookies/deep` only."""
+    headers = [
+        (b"set-cookie", b"a=1; Path=/"),
+        (b"set-cookie", b"b=2; Path=/cookies/deep"),
+    ]
+    await respond_json(send, {"set": ["a", "b"]}, headers=headers)
+
+
+ROUTES.extend([
+    (re.compile(r"/sse"), _sse),
+    (re.compile(r"/xml"), _xml),
+    (re.compile(r"/many_headers/(?P<n>\d+)"), _many_headers),
+    (re.compile(r"/cookies/set_scoped"), _set_domain_cookie),
+    (re.compile(r"/cookies/deep"), _cookies),
+    (re.compile(r"/anything(?:/.*)?"), _echo),
+])

@@ -39,7 +39,8 @@ def test_get_theme_by_name(name: str) -> None:
 def test_unknown_theme(name: str) -> None:
     with pytest.raises(ValueError) as info:
         get_theme(name)
-    assert str(info.value) == f"unknown theme {name!r} (available: auto, solarized)"
+    available = "auto, solarized, solarized-light, monokai, dracula, nord, github-light"
+    assert str(info.value) == f"unknown theme {name!r} (available: {available})"
 
 
 def test_auto_theme_uses_only_the_16_ansi_colours_and_no_background() -> None:

@@ -7,11 +7,15 @@ Exit statuses are HTTPie's (xh uses the same 2 and 6):
 | 0      | success                                                       |
 | 1      | an error: bad input, connection failure, TLS failure, ...     |
 | 2      | a timeout                                                     |
-| 3      | a 3xx response, with --check-status                           |
-| 4      | a 4xx response, with --check-status                           |
-| 5      | a 5xx response, with --check-status                           |
+| 3      | a 3xx response (not followed)                                 |
+| 4      | a 4xx response                                                |
+| 5      | a 5xx response                                                |
 | 6      | too many redirects                                            |
 | 130    | interrupted (Ctrl-C)                                          |
+
+The status check (3/4/5) is on by default; `--no-check-status` turns it off. A failing status
+still prints the response, and a piped run also says `wire: warning: HTTP 404 Not Found` on
+stderr (silenced by -qq).
 
 Every expected error becomes one line, `wire: error: ...`, naming what failed and, where one
 is known, a hint. No traceback reaches the user unless --traceback is given.
@@ -32,6 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "EXIT_STATUS_DOC",
+    "DeadlineExceeded",
     "ErrorReport",
     "ExitStatus",
     "describe_error",
@@ -56,11 +61,13 @@ class ExitStatus(enum.IntEnum):
 
 EXIT_STATUS_DOC: list[tuple[int, str]] = [
     (0, "Success."),
-    (1, "An error: bad arguments, a connection or TLS failure, an incomplete download."),
-    (2, "The request timed out."),
-    (3, "With --check-status: the response was a redirect (3xx) that was not followed."),
-    (4, "With --check-status: the response was a client error (4xx)."),
-    (5, "With --check-status: the response was a server error (5xx)."),
+    (1, "An error: bad arguments or config, a connection or TLS failure, an incomplete "
+        "download."),
+    (2, "The request timed out (--timeout, --connect-timeout, --max-time)."),
+    (3, "The response was a redirect (3xx) that was not followed. The status check is on by "
+        "default; --no-check-status turns it off, and the response is printed either way."),
+    (4, "The response was a client error (4xx)."),
+    (5, "The response was a server error (5xx)."),
     (6, "Too many redirects (see --max-redirects)."),
     (130, "Interrupted by Ctrl-C (SIGINT)."),
 ]
@@ -71,10 +78,10 @@ def status_for_http(status_code: int, *, check_status: bool) -> ExitStatus:
 
     Args:
         status_code: int, the HTTP status code.
-        check_status: the --check-status flag; without it every response exits 0.
+        check_status: the --check-status flag (on by default); off, every response exits 0.
 
     Returns:
-        SUCCESS, or ERROR_HTTP_3XX / 4XX / 5XX under --check-status.
+        SUCCESS, or ERROR_HTTP_3XX / 4XX / 5XX when the status is checked.
     """
     if not check_status or status_code < 300:
         return ExitStatus.SUCCESS
@@ -85,6 +92,10 @@ def status_for_http(status_code: int, *, check_status: bool) -> ExitStatus:
     if status_code < 600:
         return ExitStatus.ERROR_HTTP_5XX
     return ExitStatus.ERROR
+
+
+class DeadlineExceeded(exc.TimeoutException):
+    """The --max-time deadline passed before the exchange ended (exit status 2)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,8 @@ class ErrorReport:
 # (exception class, exit status, what failed, hint). The first matching row wins, so the
 # more specific classes come first.
 _TABLE: tuple[tuple[type[BaseException], ExitStatus, str, str], ...] = (
+    (DeadlineExceeded, ExitStatus.ERROR_TIMEOUT, "the --max-time deadline passed",
+     "raise --max-time to wait longer"),
     (exc.ConnectTimeout, ExitStatus.ERROR_TIMEOUT, "connection timed out",
      "is the host reachable? raise --timeout to wait longer"),
     (exc.ReadTimeout, ExitStatus.ERROR_TIMEOUT, "timed out waiting for the response",

@@ -31,6 +31,7 @@ from urllib.parse import unquote, unquote_to_bytes
 __all__ = [
     "DEFAULT_MAX_NAME_BYTES",
     "PART_SUFFIX",
+    "STATE_SUFFIX",
     "choose_filename",
     "filename_from_url",
     "parse_content_disposition",
@@ -41,10 +42,13 @@ __all__ = [
 #: Suffix of the file a download is written to before it is complete.
 PART_SUFFIX = ".part"
 
+#: Suffix of the resume state kept beside a ``.part`` file (``NAME.part.json``, see _resume).
+STATE_SUFFIX = ".json"
+
 #: NAME_MAX on ext4, APFS, btrfs and xfs is 255 bytes (NTFS allows 255 UTF-16 units, never
-#: fewer than the UTF-8 byte count). A chosen name leaves room for ``-9999`` and ``.part``
-#: so every name `unique_path` can derive from it still fits.
-DEFAULT_MAX_NAME_BYTES = 255 - len("-9999") - len(PART_SUFFIX)
+#: fewer than the UTF-8 byte count). A chosen name leaves room for ``-9999`` and
+#: ``.part.json`` so every name `unique_path` can derive from it, and its state file, fit.
+DEFAULT_MAX_NAME_BYTES = 255 - len("-9999") - len(PART_SUFFIX + STATE_SUFFIX)
 
 _NAME_MAX_BYTES = 255
 _MAX_UNIQUE_SUFFIX = 9999  # name, name-1 ... name-9999: 10,000 candidates in all
@@ -397,5 +401,5 @@ def unique_path(directory: Path, name: str, exists: Callable[[Path], bool] = _le
 
 def _numbered(stem: str, extension: str, number: int) -> str:
     suffix = f"-{number}{extension}"
-    budget = _NAME_MAX_BYTES - len(PART_SUFFIX) - len(suffix.encode("utf-8"))
+    budget = _NAME_MAX_BYTES - len(PART_SUFFIX + STATE_SUFFIX) - len(suffix.encode("utf-8"))
     return _truncate_utf8(stem, max(budget, 1)) + suffix

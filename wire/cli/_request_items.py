@@ -18,7 +18,8 @@ Separators (HTTPie 3 syntax):
     ``=@``      ``bio=@bio.txt``                     data field whose value is a file's text
     ``:=``      ``age:=29`` / ``tags:='["a"]'``      raw JSON value
     ``:=@``     ``doc:=@doc.json``                   raw JSON value read from a file
-    ``@``       ``cv@cv.pdf;type=application/pdf``   file upload field (multipart)
+    ``@``       ``cv@cv.pdf;type=application/pdf``   file upload field (multipart); also
+                ``cv@cv.pdf;filename=resume.pdf``    ``;filename=`` for the name sent
     ==========  ===================================  ===========================================
 
 Strategy:
@@ -43,12 +44,13 @@ document with :func:`dump_json` to keep them verbatim, or turn them into floats 
 from __future__ import annotations
 
 import json
-import mimetypes
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final, Literal
+
+from ._json_number import JSONNumber, dump_json, to_builtin_json
 
 __all__ = [
     "FileItem",
@@ -68,7 +70,6 @@ SEPARATORS: Final[tuple[str, ...]] = (":", ";", ":@", "==", "==@", "=", "=@", ":
 # Longest first, so that at a given position the longest separator is tried first.
 _SEPARATORS_LONGEST_FIRST: Final = tuple(sorted(SEPARATORS, key=len, reverse=True))
 _SEPARATOR_CHARS: Final = frozenset("".join(SEPARATORS))
-_FILE_TYPE_MARKER: Final = ";type="
 
 # RFC 9110 §5.1: a field name is a token; §5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" /
 # "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA.
@@ -122,34 +123,14 @@ class RequestItemError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class JSONNumber:
-    """A JSON number that is not an integer, kept exactly as written (e.g. ``"1.10"``, ``"1e3"``).
-
-    Args:
-        text: str, the number's JSON text; serialised verbatim by :func:`dump_json`.
-
-    >>> float(JSONNumber("1.10"))
-    1.1
-    """
-
-    text: str
-
-    def __float__(self) -> float:
-        return float(self.text)
-
-    def __str__(self) -> str:
-        return self.text
-
-
-@dataclass(frozen=True, slots=True)
 class FileItem:
     """A file upload field (``field@path``, ``field@path;type=MIME``).
 
     Attributes:
         path: str, the file's path with ``~`` expanded; not opened here (the multipart
             encoder streams it).
-        filename: str, the file name sent in Content-Disposition (RFC 7578 §4.2): the last
-            component of ``path``.
+        filename: str, the file name sent in Content-Disposition (RFC 7578 §4.2): the
+            ``;filename=`` suffix if given, else the last component of ``path``.
         mime_type: str or None, the ``;type=`` suffix if given, else guessed from the file
             name's extension; None when unknown (the encoder then uses
             ``application/octet-stream``).
@@ -192,14 +173,22 @@ class RequestItems:
 # Step 1: splitting an item on its separator
 
 
-@dataclass(frozen=True, slots=True)
+# The private records below are plain slotted classes, not dataclasses: building a dataclass
+# costs about a millisecond at import, and this module is imported by every `wire` run.
+
+
 class _Split:
-    key: str
-    # key_offsets[i] is the index in the original item of key[i] (escapes shift them).
-    key_offsets: tuple[int, ...]
-    sep: str
-    sep_start: int
-    value: str
+    __slots__ = ("key", "key_offsets", "sep", "sep_start", "value")
+
+    def __init__(
+        self, key: str, key_offsets: tuple[int, ...], sep: str, sep_start: int, value: str
+    ) -> None:
+        self.key = key
+        # key_offsets[i] is the index in the original item of key[i] (escapes shift them).
+        self.key_offsets = key_offsets
+        self.sep = sep
+        self.sep_start = sep_start
+        self.value = value
 
 
 def _unescape(item: str) -> list[tuple[str, bool, int]]:
@@ -273,17 +262,24 @@ def _read_file_from_disk(path: str) -> bytes:
         return file.read()
 
 
-@dataclass
 class _Accumulator:
-    item: str
-    form: bool
-    read_file: Callable[[str], bytes]
-    check_files: bool
-    headers: list[tuple[str, str | None]] = field(default_factory=list)
-    params: list[tuple[str, str]] = field(default_factory=list)
-    data: list[tuple[str, Any]] = field(default_factory=list)
-    files: list[tuple[str, FileItem]] = field(default_factory=list)
-    json_doc: Any = None
+    __slots__ = (
+        "check_files", "data", "files", "form", "headers", "item", "json_doc", "params",
+        "read_file",
+    )
+
+    def __init__(
+        self, item: str, form: bool, read_file: Callable[[str], bytes], check_files: bool
+    ) -> None:
+        self.item = item
+        self.form = form
+        self.read_file = read_file
+        self.check_files = check_files
+        self.headers: list[tuple[str, str | None]] = []
+        self.params: list[tuple[str, str]] = []
+        self.data: list[tuple[str, Any]] = []
+        self.files: list[tuple[str, FileItem]] = []
+        self.json_doc: Any = None
 
     def fail(self, message: str, position: int | None = None) -> RequestItemError:
         return RequestItemError(self.item, message, position=position)
@@ -413,14 +409,41 @@ def _form_value(acc: _Accumulator, value: Any) -> str:
     )
 
 
+_FILE_OPTION_RE: Final = re.compile(r";(type|filename)=")
+
+
+def _file_options(acc: _Accumulator, value: str) -> tuple[str, str | None, str | None]:
+    """Split `path;type=MIME;filename=NAME` (either option, in any order, at most once).
+
+    A MIME type may hold ';' itself (`text/plain; charset=utf-8`), so each option runs up to
+    the next `;type=` / `;filename=` marker.
+    """
+    markers = list(_FILE_OPTION_RE.finditer(value))
+    if not markers:
+        return value, None, None
+    found: dict[str, str] = {}
+    for index, marker in enumerate(markers):
+        end = markers[index + 1].start() if index + 1 < len(markers) else len(value)
+        name = marker.group(1)
+        if name in found:
+            raise acc.fail(f"';{name}=' is given twice")
+        found[name] = value[marker.end() : end]
+    mime_type, filename = found.get("type"), found.get("filename")
+    if mime_type is not None:
+        _check_mime_type(acc, mime_type)
+    if filename is not None and (
+        not filename or "/" in filename or any(c in filename for c in _FORBIDDEN_VALUE_CHARS)
+    ):
+        raise acc.fail(f"invalid file name {filename!r}")
+    return value[: markers[0].start()], mime_type, filename
+
+
 def _on_file(acc: _Accumulator, split: _Split) -> None:
     if not split.key:
         raise acc.fail("a file upload needs a field name ('FIELD@PATH')")
-    path, marker, mime_type = split.value.partition(_FILE_TYPE_MARKER)
+    path, mime_type, filename = _file_options(acc, split.value)
     if not path:
         raise acc.fail("a file upload needs a path ('FIELD@PATH')")
-    if marker:
-        _check_mime_type(acc, mime_type)
     expanded = os.path.expanduser(path)
     if acc.check_files:
         try:
@@ -430,9 +453,12 @@ def _on_file(acc: _Accumulator, split: _Split) -> None:
                 pass
         except OSError as exc:
             raise acc.fail(f"cannot read {path!r}: {exc.strerror or exc}") from exc
-    filename = os.path.basename(expanded)
-    guessed = mimetypes.guess_type(filename)[0] if filename else None
-    acc.files.append((split.key, FileItem(expanded, filename, mime_type or guessed)))
+    filename = filename or os.path.basename(expanded)
+    if mime_type is None and filename:
+        import mimetypes  # its first use reads the system's MIME tables: only when needed
+
+        mime_type = mimetypes.guess_type(filename)[0]
+    acc.files.append((split.key, FileItem(expanded, filename, mime_type)))
 
 
 def _check_mime_type(acc: _Accumulator, mime_type: str) -> None:
@@ -526,22 +552,29 @@ _INT_RE: Final = re.compile(r"-?[0-9]+")
 _ESCAPED_INT_RE: Final = re.compile(r"\\([0-9]+)")
 
 
-@dataclass(frozen=True, slots=True)
 class _Token:
-    kind: Literal["[", "]", "text"]
-    text: str
-    start: int  # positions in the key (not the item)
-    end: int
-    has_escape: bool = False
+    __slots__ = ("end", "has_escape", "kind", "start", "text")
+
+    def __init__(
+        self, kind: Literal["[", "]", "text"], text: str, start: int, end: int,
+        has_escape: bool = False,
+    ) -> None:
+        self.kind = kind
+        self.text = text
+        self.start = start  # positions in the key (not the item)
+        self.end = end
+        self.has_escape = has_escape
 
 
-@dataclass(frozen=True, slots=True)
 class _Step:
-    kind: _StepKind
-    key: str
-    index: int
-    start: int  # span in the key, for messages
-    end: int
+    __slots__ = ("end", "index", "key", "kind", "start")
+
+    def __init__(self, kind: _StepKind, key: str, index: int, start: int, end: int) -> None:
+        self.kind = kind
+        self.key = key
+        self.index = index
+        self.start = start  # span in the key, for messages
+        self.end = end
 
 
 def _tokenize_path(key: str) -> list[_Token]:
@@ -727,67 +760,4 @@ def _copy_json(value: Any) -> Any:
         return {k: _copy_json(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_copy_json(v) for v in value]
-    return value
-
-
-# --------------------------------------------------------------------------------------------
-# Serialisation helpers for documents holding JSONNumber
-
-
-def dump_json(value: Any, *, ensure_ascii: bool = False) -> str:
-    """Serialise a document built by :func:`parse_request_items`, numbers kept as typed.
-
-    Uses ``", "`` and ``": "`` separators, like ``json.dumps`` and HTTPie's request bodies.
-
-    Args:
-        value: dict/list/str/int/bool/None/:class:`JSONNumber`/float (finite) tree.
-        ensure_ascii: bool, escape non-ASCII characters as ``\\uXXXX``. Default False (UTF-8).
-
-    Returns:
-        str: the JSON text, on one line.
-
-    Raises:
-        TypeError: a value of another type, or a non-str object key.
-        ValueError: a float NaN or infinity (not representable in JSON, RFC 8259 §6).
-
-    >>> dump_json({"x": JSONNumber("1.10"), "n": [3, None]})
-    '{"x": 1.10, "n": [3, null]}'
-    """
-    if isinstance(value, JSONNumber):
-        return value.text
-    if isinstance(value, dict):
-        parts = []
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError(f"JSON object keys must be str, not {type(key).__name__}")
-            parts.append(
-                f"{json.dumps(key, ensure_ascii=ensure_ascii)}: "
-                f"{dump_json(item, ensure_ascii=ensure_ascii)}"
-            )
-        return "{" + ", ".join(parts) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(dump_json(v, ensure_ascii=ensure_ascii) for v in value) + "]"
-    if value is None or isinstance(value, str | int | float):
-        return json.dumps(value, ensure_ascii=ensure_ascii, allow_nan=False)
-    raise TypeError(f"cannot serialise {type(value).__name__} as JSON")
-
-
-def to_builtin_json(value: Any) -> Any:
-    """Return a copy of ``value`` with each :class:`JSONNumber` turned into a ``float``.
-
-    For APIs that serialise with the standard ``json`` module (e.g. ``Request(json=...)``);
-    the number's exact text is lost (``1.10`` becomes ``1.1``).
-
-    Args:
-        value: a document from :attr:`RequestItems.json` (or any JSON-like tree).
-
-    Returns:
-        The same tree made of dict/list/str/int/float/bool/None.
-    """
-    if isinstance(value, JSONNumber):
-        return float(value)
-    if isinstance(value, dict):
-        return {k: to_builtin_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [to_builtin_json(v) for v in value]
     return value

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import typing
 
-from ._api import delete, get, head, options, patch, post, put, request, stream
+from ._api import delete, get, head, main, options, patch, post, put, request, stream
 from ._async.client import AsyncClient
-from ._auth import Auth, BasicAuth, DigestAuth, FunctionAuth, NetRCAuth
+from ._auth import Auth, BasicAuth, DigestAuth, NetRCAuth
+from ._auth import FunctionAuth as FunctionAuth
 from ._client_base import USE_CLIENT_DEFAULT
 from ._config import Limits, Proxy, Timeout, create_ssl_context
 from ._content import ByteStream
@@ -52,19 +53,32 @@ from ._exceptions import (
 )
 from ._headers import Headers
 from ._models import Cookies, Request, Response
+from ._ratelimit import RateLimit
+from ._retry import Retry
 from ._status_codes import codes
 from ._sync.client import Client
+from ._transports.asgi import ASGITransport
 from ._transports.base import AsyncBaseTransport, BaseTransport
 from ._transports.mock import MockTransport
+from ._transports.wsgi import WSGITransport
 from ._types import AsyncByteStream, SyncByteStream
 from ._urls import URL, QueryParams
 
 if typing.TYPE_CHECKING:  # pragma: no cover
     from ._transports.default import AsyncHTTPTransport, HTTPTransport
 
+#: Package metadata, as httpx exposes it (`__version__` is in `wire.__version__`).
+__title__ = "wire"
+__description__ = "A command-line HTTP client, and the httpx-compatible client core inside it."
+
+# httpx 0.28's public names, exactly (wire adds `__version__` at the top level).
+# FunctionAuth stays importable, but is not public in httpx either.
 __all__ = [
+    "__description__",
+    "__title__",
     "USE_CLIENT_DEFAULT",
     "URL",
+    "ASGITransport",
     "AsyncBaseTransport",
     "AsyncByteStream",
     "AsyncClient",
@@ -81,7 +95,6 @@ __all__ = [
     "Cookies",
     "DecodingError",
     "DigestAuth",
-    "FunctionAuth",
     "HTTPError",
     "HTTPStatusError",
     "HTTPTransport",
@@ -96,6 +109,7 @@ __all__ = [
     "ProtocolError",
     "Proxy",
     "ProxyError",
+    "RateLimit",
     "QueryParams",
     "ReadError",
     "ReadTimeout",
@@ -105,6 +119,7 @@ __all__ = [
     "RequestNotRead",
     "Response",
     "ResponseNotRead",
+    "Retry",
     "StreamClosed",
     "StreamConsumed",
     "StreamError",
@@ -115,12 +130,14 @@ __all__ = [
     "TransportError",
     "UnsupportedProtocol",
     "WriteError",
+    "WSGITransport",
     "WriteTimeout",
     "codes",
     "create_ssl_context",
     "delete",
     "get",
     "head",
+    "main",
     "options",
     "patch",
     "post",

@@ -132,7 +132,7 @@ class NetRCAuth(Auth):
     """Basic credentials looked up by host in a netrc file.
 
     Args:
-        file: path of the netrc file; None uses $NETRC or ~/.netrc.
+        file: path (str) of the netrc file; None reads ~/.netrc (as httpx; $NETRC is not read).
 
     Raises:
         FileNotFoundError: when the file does not exist.
@@ -215,11 +215,24 @@ class DigestAuth(Auth):
             request.headers["Authorization"] = self._build_auth_header(
                 request, self._last_challenge
             )
-            if response.cookies:
-                from ._models import Cookies
-
-                Cookies(response.cookies).set_cookie_header(request=request)
+            self._carry_challenge_cookies(request, response)
             response = yield request
+
+    @staticmethod
+    def _carry_challenge_cookies(request: Request, response: Response) -> None:
+        """Send the cookies the 401 set with the answer, over older values of the same name.
+
+        Servers that track a challenge in a cookie (httpbin's stale nonces) need the new
+        value; the client's jar only sees it after the flow ends.
+        """
+        if not response.cookies:
+            return
+        from ._redirects import merge_cookie_headers
+
+        fresh = "; ".join(f"{c.name}={c.value}" for c in response.cookies.jar)
+        merged = merge_cookie_headers(request.headers.get("Cookie"), fresh)
+        if merged is not None:
+            request.headers["Cookie"] = merged
 
     @staticmethod
     def _find_digest_challenge(response: Response) -> str | None:

@@ -16,7 +16,7 @@ from ..__version__ import __version__
 from ._auth import Auth, BasicAuth, FunctionAuth
 from ._config import DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT_CONFIG, Proxy, Timeout
 from ._decoders import SUPPORTED_DECODERS
-from ._exceptions import InvalidURL
+from ._exceptions import UnsupportedProtocol
 from ._headers import Headers
 from ._models import Cookies, Request, Response
 from ._redirects import (
@@ -274,23 +274,23 @@ class BaseClient:
         return merge_url
 
     def _merge_cookies(self, cookies: CookieTypes | None = None) -> CookieTypes | None:
-        if cookies or self.cookies:
+        if cookies or self._cookies:
             merged_cookies = Cookies(self.cookies)
             merged_cookies.update(cookies)
             return merged_cookies
         return cookies
 
     def _merge_headers(self, headers: HeaderTypes | None = None) -> HeaderTypes | None:
-        merged_headers = Headers(self.headers)
-        merged_headers.update(headers)
+        merged_headers = Headers(self._headers)
+        if headers is not None:
+            merged_headers.update(headers)
         return merged_headers
 
     def _merge_queryparams(
         self, params: QueryParamTypes | None = None
     ) -> QueryParamTypes | None:
-        if params or self.params:
-            merged_queryparams = QueryParams(self.params)
-            return merged_queryparams.merge(params)
+        if params or self._params:
+            return self._params.merge(params)
         return params
 
     def _build_auth(self, auth: AuthTypes | None) -> Auth | None:
@@ -310,9 +310,9 @@ class BaseClient:
         auth = self._auth if isinstance(auth, UseClientDefault) else self._build_auth(auth)
         if auth is not None:
             return auth
-        username, password = request.url.username, request.url.password
-        if username or password:
-            return BasicAuth(username=username, password=password)
+        if request.url.userinfo:
+            # Credentials in the URL (RFC 3986 §3.2.1) become Basic auth, as in httpx.
+            return BasicAuth(username=request.url.username, password=request.url.password)
         return Auth()
 
     def _build_redirect_request(self, request: Request, response: Response) -> Request:
@@ -373,6 +373,10 @@ class BaseClient:
             )
 
     @staticmethod
-    def _check_url(url: URL) -> None:
+    def _check_url(url: URL, request: Request | None = None) -> None:
+        # httpx reports this from its transport as UnsupportedProtocol, with this message;
+        # checking here gives every transport (mounts, mocks) the same answer.
         if not url.scheme:
-            raise InvalidURL(f"Request URL is missing an 'http://' or 'https://' protocol: {url}")
+            raise UnsupportedProtocol(
+                "Request URL is missing an 'http://' or 'https://' protocol.", request=request
+            )

@@ -3,6 +3,19 @@
 Strategy: the default `ssl.SSLContext` (certifi's CA bundle, verification on) is built once
 per process and shared, because loading the bundle costs several milliseconds and creating a
 `Client` should cost far less than that. Any non-default `verify`/`cert` gets its own context.
+
+ALPN (RFC 7301) is a property of a context, and one context is shared by clients that offer
+different protocols (HTTP/1.1 only, or h2 too). So the shared default context itself is never
+given an ALPN list: `ssl_context_for_alpn` hands out one more shared context per ALPN list
+("http/1.1" / "h2, http/1.1" / "h2"), built once per process on first use. A context passed in
+by the user gets its ALPN list set right before each TLS handshake, as httpx does: share such a
+context only between clients with the same `http1`/`http2` settings.
+
+OS trust store: `verify` accepts any `ssl.SSLContext`, so the `truststore` package (the
+`truststore` extra) plugs in without special support:
+
+    import ssl, truststore, wire
+    client = wire.Client(verify=truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
 """
 
 from __future__ import annotations
@@ -24,6 +37,7 @@ __all__ = [
     "Proxy",
     "Timeout",
     "create_ssl_context",
+    "ssl_context_for_alpn",
 ]
 
 
@@ -208,15 +222,21 @@ DEFAULT_MAX_REDIRECTS = 20
 
 _default_context: ssl.SSLContext | None = None
 _default_context_lock = threading.Lock()
+#: The shared default context's siblings, one per ALPN list (see the module docstring).
+_alpn_contexts: dict[tuple[str, ...], ssl.SSLContext] = {}
 
 
 def _new_verifying_context(cafile: str | None, capath: str | None) -> ssl.SSLContext:
     ctx = ssl.create_default_context(cafile=cafile, capath=capath)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-    keylog = os.environ.get("SSLKEYLOGFILE")
-    if keylog:
-        ctx.keylog_filename = keylog
+    # create_default_context() honours SSLKEYLOGFILE by itself; we decide (trust_env) instead.
+    ctx.keylog_filename = None  # type: ignore[assignment]
     return ctx
+
+
+def _keylog_file(trust_env: bool) -> str | None:
+    """SSLKEYLOGFILE (NSS key log format, for Wireshark), when the environment is trusted."""
+    return (os.environ.get("SSLKEYLOGFILE") or None) if trust_env else None
 
 
 def _default_ssl_context() -> ssl.SSLContext:
@@ -243,7 +263,9 @@ def create_ssl_context(
             directory of hashed certificates; or a ready `ssl.SSLContext`, returned as given.
         cert: a client certificate: a PEM file path, `(certfile, keyfile)`, or
             `(certfile, keyfile, password)`; None for no client certificate.
-        trust_env: when True and `verify` is True, honour SSL_CERT_FILE and SSL_CERT_DIR.
+        trust_env: when True and `verify` is True, honour SSL_CERT_FILE (a CA bundle file) and
+            SSL_CERT_DIR (a directory of hashed certificates); when True, log TLS secrets
+            to the file SSLKEYLOGFILE names (for Wireshark).
 
     Returns:
         An `ssl.SSLContext`. The default one is shared per process: do not mutate it.
@@ -262,7 +284,7 @@ def create_ssl_context(
                 cafile if cafile and os.path.isfile(cafile) else None,
                 capath if capath and os.path.isdir(capath) else None,
             )
-        elif cert is None and not os.environ.get("SSLKEYLOGFILE"):
+        elif cert is None and _keylog_file(trust_env) is None:
             return _default_ssl_context()
         else:
             import certifi
@@ -282,6 +304,9 @@ def create_ssl_context(
             raise OSError(
                 f"Could not find a suitable TLS CA certificate bundle, invalid path: {path}"
             )
+    keylog = _keylog_file(trust_env)
+    if keylog is not None and not isinstance(verify, ssl.SSLContext):
+        ctx.keylog_filename = keylog
     if cert is not None:
         if isinstance(cert, str):
             ctx.load_cert_chain(certfile=cert)
@@ -290,3 +315,34 @@ def create_ssl_context(
         else:
             ctx.load_cert_chain(certfile=cert[0], keyfile=cert[1], password=cert[2])
     return ctx
+
+
+def ssl_context_for_alpn(
+    context: ssl.SSLContext | None, alpn: tuple[str, ...]
+) -> ssl.SSLContext:
+    """The context to use for one TLS handshake that offers the ALPN protocols `alpn`.
+
+    Args:
+        context: the transport's context; None means the shared default one.
+        alpn: protocol names in order of preference, e.g. ("h2", "http/1.1").
+
+    Returns:
+        For the shared default context, a shared sibling with `alpn` set (never the default
+        context itself, so clients offering different protocols cannot affect each other).
+        Any other context is returned after `set_alpn_protocols(alpn)`.
+    """
+    default = _default_ssl_context()
+    if context is not None and context is not default:
+        context.set_alpn_protocols(list(alpn))
+        return context
+    found = _alpn_contexts.get(alpn)
+    if found is None:
+        with _default_context_lock:
+            found = _alpn_contexts.get(alpn)
+            if found is None:
+                import certifi
+
+                found = _new_verifying_context(certifi.where(), None)
+                found.set_alpn_protocols(list(alpn))
+                _alpn_contexts[alpn] = found
+    return found

@@ -61,7 +61,14 @@ class Cookies(MutableMapping[str, str]):
         Raises:
             RuntimeError: the response has no request.
         """
-        urllib_request = _CookieCompatRequest(response.request)
+        request = response.request
+        for entry in response.headers._list:
+            if entry[1] == b"set-cookie" or entry[1] == b"set-cookie2":
+                break
+        else:
+            # Nothing to store: skip building the urllib adapters (most responses).
+            return
+        urllib_request = _CookieCompatRequest(request)
         urllib_response = _CookieCompatResponse(response)
         self.jar.extract_cookies(urllib_response, urllib_request)  # type: ignore[arg-type]
 
@@ -186,6 +193,10 @@ class Cookies(MutableMapping[str, str]):
         return (cookie.name for cookie in self.jar)
 
     def __bool__(self) -> bool:
+        # CookieJar keeps its cookies in `_cookies` (domain -> path -> name -> Cookie); an
+        # empty dict there is a cheap "no cookies" answer, checked on every request.
+        if not getattr(self.jar, "_cookies", True):
+            return False
         return any(True for _ in self.jar)
 
     def __repr__(self) -> str:

@@ -129,15 +129,35 @@ class Headers(MutableMapping[str, str]):
     """
 
     def __init__(self, headers: HeaderTypes | None = None, encoding: str | None = None) -> None:
-        self._list: list[tuple[bytes, bytes, bytes]] = []
-        if isinstance(headers, Headers):
-            self._list = list(headers._list)
-        elif headers is not None:
-            pairs: Iterable[Any] = headers.items() if isinstance(headers, Mapping) else headers
-            for name, value in pairs:
-                raw_name = _encode_name(name, encoding)
-                self._list.append((raw_name, raw_name.lower(), _encode_value(value, encoding)))
         self._encoding = encoding
+        if headers is None:
+            self._list: list[tuple[bytes, bytes, bytes]] = []
+        elif isinstance(headers, Headers):
+            self._list = list(headers._list)
+        else:
+            self._list = self._parse(headers, encoding)
+
+    @classmethod
+    def _from_list(cls, entries: list[tuple[bytes, bytes, bytes]]) -> Headers:
+        """Headers over `entries`, (raw name, lower-cased name, value) triples, taken as is."""
+        headers = cls.__new__(cls)
+        headers._list = entries
+        headers._encoding = None
+        return headers
+
+    @staticmethod
+    def _parse(headers: HeaderTypes, encoding: str | None) -> list[tuple[bytes, bytes, bytes]]:
+        pairs: Iterable[Any] = headers.items() if isinstance(headers, Mapping) else headers
+        result: list[tuple[bytes, bytes, bytes]] = []
+        append = result.append
+        for name, value in pairs:
+            # Transports hand over bytes: skip the conversion calls for them.
+            if name.__class__ is not bytes:
+                name = _encode_name(name, encoding)
+            if value.__class__ is not bytes:
+                value = _encode_value(value, encoding)
+            append((name, name.lower(), value))
+        return result
 
     @property
     def encoding(self) -> str:
@@ -214,8 +234,9 @@ class Headers(MutableMapping[str, str]):
         Returns:
             A list of str values; empty when the header is absent.
         """
-        lookup = key.lower().encode(self.encoding)
-        values = [value.decode(self.encoding) for _, name, value in self._list if name == lookup]
+        encoding = self._encoding or self.encoding
+        lookup = key.lower().encode(encoding)
+        values = [value.decode(encoding) for _, name, value in self._list if name == lookup]
         if not split_commas:
             return values
         return [part.strip() for value in values for part in value.split(",")]
@@ -242,9 +263,11 @@ class Headers(MutableMapping[str, str]):
         Raises:
             KeyError: the header is absent.
         """
-        values = self.get_list(key)
+        encoding = self._encoding or self.encoding
+        lookup = key.lower().encode(encoding)
+        values = [entry[2] for entry in self._list if entry[1] == lookup]
         if values:
-            return ", ".join(values)
+            return b", ".join(values).decode(encoding)
         raise KeyError(key)
 
     def __setitem__(self, key: str, value: str) -> None:
@@ -278,8 +301,11 @@ class Headers(MutableMapping[str, str]):
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str):
             return False
-        lookup = key.lower().encode(self.encoding)
-        return any(name == lookup for _, name, _ in self._list)
+        lookup = key.lower().encode(self._encoding or self.encoding)
+        for entry in self._list:
+            if entry[1] == lookup:
+                return True
+        return False
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.keys())

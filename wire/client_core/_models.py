@@ -188,9 +188,9 @@ class Request:
         extensions: RequestExtensions | None = None,
     ) -> None:
         self.method = (method.decode("ascii") if isinstance(method, bytes) else method).upper()
-        self.url = URL(url)
-        if params is not None:
-            self.url = self.url.copy_merge_params(params)
+        # As httpx 0.28: `params` replace the URL's own query (use URL.copy_merge_params
+        # to merge). URL is immutable, so a given URL is shared rather than copied.
+        self.url = URL(url) if params is None else URL(url, params=params)
         self.headers = Headers(headers)
         self.extensions: dict[str, Any] = {} if extensions is None else dict(extensions)
         self.stream: SyncByteStream | AsyncByteStream
@@ -202,35 +202,48 @@ class Request:
             # A given stream is sent as is, with no auto-populated header.
             self.stream = stream
             return
-        content_type: str | None = self.headers.get("content-type")
-        boundary = get_multipart_boundary_from_content_type(
-            content_type.encode(self.headers.encoding) if content_type else None
-        )
-        body_headers, self.stream = encode_request(
-            content=content, data=data, files=files, json=json, boundary=boundary
-        )
+        if content is None and data is None and files is None and json is None:
+            # No body (most requests): skip the encoders.
+            body_headers: dict[str, str] = {}
+            self.stream = ByteStream(b"")
+        else:
+            boundary = None
+            if files:
+                content_type: str | None = self.headers.get("content-type")
+                boundary = get_multipart_boundary_from_content_type(
+                    content_type.encode(self.headers.encoding) if content_type else None
+                )
+            body_headers, self.stream = encode_request(
+                content=content, data=data, files=files, json=json, boundary=boundary
+            )
         self._prepare(body_headers)
         if isinstance(self.stream, ByteStream):
             # A body given as a value is replayable: load it so `.content` works at once.
-            self.read()
+            self._content = self.stream._stream
 
     def _prepare(self, default_headers: dict[str, str]) -> None:
+        headers = self.headers
         for key, value in default_headers.items():
             # RFC 9112 §6.2: a sender must not send both; the user's Content-Length wins.
-            if key.lower() == "transfer-encoding" and "Content-Length" in self.headers:
+            if key.lower() == "transfer-encoding" and "Content-Length" in headers:
                 continue
-            self.headers.setdefault(key, value)
+            headers.setdefault(key, value)
 
-        auto_headers: list[tuple[bytes, bytes]] = []
-        has_framing = "Content-Length" in self.headers or "Transfer-Encoding" in self.headers
-        if "Host" not in self.headers and self.url.host:
-            auto_headers.append((b"Host", self.url.netloc))
-        if not has_framing and self.method in ("POST", "PUT", "PATCH"):
+        names = {entry[1] for entry in headers._list}
+        auto_headers: list[tuple[bytes, bytes, bytes]] = []
+        if b"host" not in names and self.url._uri_reference.host:
+            auto_headers.append((b"Host", b"host", self.url.netloc))
+        if (
+            b"content-length" not in names
+            and b"transfer-encoding" not in names
+            and self.method in ("POST", "PUT", "PATCH")
+        ):
             # RFC 9110 §8.6: a user agent should send Content-Length for a body-carrying
             # method even when the body is empty.
-            auto_headers.append((b"Content-Length", b"0"))
+            auto_headers.append((b"Content-Length", b"content-length", b"0"))
         # Host goes first, as in HTTP/1.1 request messages by convention (RFC 9112 §3.2).
-        self.headers = Headers(auto_headers + self.headers.raw)
+        # A fresh Headers also drops any encoding guessed while reading Content-Type.
+        self.headers = Headers._from_list(auto_headers + headers._list)
 
     @property
     def content(self) -> bytes:
@@ -594,10 +607,14 @@ class Response:
         # reverse. Unknown codings are passed through, as httpx does.
         if not hasattr(self, "_decoder"):
             decoders: list[ContentDecoder] = []
-            for value in self.headers.get_list("content-encoding", split_commas=True):
-                decoder_cls = SUPPORTED_DECODERS.get(value.strip().lower())
-                if decoder_cls is not None:
-                    decoders.append(decoder_cls())
+            # Coding names are ASCII tokens (RFC 9110 §8.4.1): read the raw bytes.
+            for _, name, raw_value in self.headers._list:
+                if name != b"content-encoding":
+                    continue
+                for value in raw_value.decode("latin-1").split(","):
+                    decoder_cls = SUPPORTED_DECODERS.get(value.strip().lower())
+                    if decoder_cls is not None:
+                        decoders.append(decoder_cls())
             if len(decoders) == 1:
                 self._decoder: ContentDecoder = decoders[0]
             elif decoders:
@@ -627,9 +644,43 @@ class Response:
             DecodingError: the Content-Encoding data is invalid (with `.request` set).
         """
         if not hasattr(self, "_content"):
-            with contextlib.closing(self.iter_bytes()) as parts:
-                self._content = b"".join(parts)
+            self._content = self._read_stream()
         return self._content
+
+    def _read_stream(self) -> bytes:
+        # `read()` without the iter_bytes → iter_raw generator chain: the same checks,
+        # counting, decoding and closing, in one loop (this runs for every response).
+        self._start_raw_stream(is_async=False)
+        decoder = self._get_content_decoder()
+        parts: list[bytes] = []
+        with request_context(request=self._request):
+            with _ClosingIterator(cast(SyncByteStream, self.stream)) as stream:
+                for raw_stream_bytes in stream:
+                    self._num_bytes_downloaded += len(raw_stream_bytes)
+                    parts.append(decoder.decode(raw_stream_bytes))
+            parts.append(decoder.flush())
+        self.close()
+        # join() returns a lone bytes chunk as is: no copy for a one-chunk body.
+        return b"".join([part for part in parts if part])
+
+    def _start_raw_stream(self, is_async: bool) -> None:
+        """Mark the stream consumed, after checking it can be iterated in this mode.
+
+        Raises:
+            StreamConsumed: the body was already streamed.
+            StreamClosed: the response was closed first.
+            RuntimeError: the stream does not support this mode (sync or async).
+        """
+        if self.is_stream_consumed:
+            raise StreamConsumed()
+        if self.is_closed:
+            raise StreamClosed()
+        if is_async and not isinstance(self.stream, AsyncByteStream):
+            raise RuntimeError("Attempted to call an async iterator on an sync stream.")
+        if not is_async and not isinstance(self.stream, SyncByteStream):
+            raise RuntimeError("Attempted to call a sync iterator on an async stream.")
+        self.is_stream_consumed = True
+        self._num_bytes_downloaded = 0
 
     def iter_bytes(self, chunk_size: int | None = None) -> Generator[bytes, None, None]:
         """Iterate the decoded body (Content-Encoding undone).
@@ -698,17 +749,10 @@ class Response:
             StreamClosed: the response was closed first.
             RuntimeError: the stream is async-only (use `aiter_raw()`).
         """
-        if self.is_stream_consumed:
-            raise StreamConsumed()
-        if self.is_closed:
-            raise StreamClosed()
-        if not isinstance(self.stream, SyncByteStream):
-            raise RuntimeError("Attempted to call a sync iterator on an async stream.")
-        self.is_stream_consumed = True
-        self._num_bytes_downloaded = 0
+        self._start_raw_stream(is_async=False)
         chunker = ByteChunker(chunk_size=chunk_size)
         with request_context(request=self._request):
-            with _ClosingIterator(self.stream) as stream:
+            with _ClosingIterator(cast(SyncByteStream, self.stream)) as stream:
                 for raw_stream_bytes in stream:
                     self._num_bytes_downloaded += len(raw_stream_bytes)
                     yield from chunker.decode(raw_stream_bytes)
@@ -795,17 +839,10 @@ class Response:
         return self._track(self._aiter_raw(chunk_size))
 
     async def _aiter_raw(self, chunk_size: int | None = None) -> AsyncGenerator[bytes, None]:
-        if self.is_stream_consumed:
-            raise StreamConsumed()
-        if self.is_closed:
-            raise StreamClosed()
-        if not isinstance(self.stream, AsyncByteStream):
-            raise RuntimeError("Attempted to call an async iterator on an sync stream.")
-        self.is_stream_consumed = True
-        self._num_bytes_downloaded = 0
+        self._start_raw_stream(is_async=True)
         chunker = ByteChunker(chunk_size=chunk_size)
         with request_context(request=self._request):
-            async with _AsyncClosingIterator(self.stream) as stream:
+            async with _AsyncClosingIterator(cast(AsyncByteStream, self.stream)) as stream:
                 async for raw_stream_bytes in stream:
                     self._num_bytes_downloaded += len(raw_stream_bytes)
                     for chunk in chunker.decode(raw_stream_bytes):

@@ -12,8 +12,10 @@ requires it, so "?a=b c" becomes "?a=b%20c" but a "+" already there is kept.
 
 from __future__ import annotations
 
+import functools
+import warnings
 from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 from urllib.parse import parse_qsl, quote_plus, unquote
 
 from ._exceptions import InvalidURL
@@ -93,6 +95,27 @@ def _url_kwargs(kwargs: dict[str, Any]) -> dict[str, str | None]:
     return components
 
 
+class RawURL(NamedTuple):
+    """The parts of a URL a transport sends: see `URL.raw` (deprecated)."""
+
+    raw_scheme: bytes
+    raw_host: bytes
+    port: int | None
+    raw_path: bytes
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_short(url: str) -> ParseResult:
+    return urlparse(url)
+
+
+def _parse_cached(url: str) -> ParseResult:
+    # Clients parse the same few URLs over and over; a ParseResult is an immutable tuple,
+    # so it can be shared. Only short URLs are kept (at most 256 x 2 KiB), and invalid
+    # ones raise and are not cached.
+    return _parse_short(url) if len(url) <= 2048 else urlparse(url)
+
+
 class URL:
     """An immutable, normalised URL (RFC 3986), or a relative reference.
 
@@ -156,6 +179,17 @@ class URL:
     _str: str | None
 
     def __init__(self, url: URL | str = "", **kwargs: Any) -> None:
+        if not kwargs:
+            # The common cases, kept cheap: they run for every request.
+            if isinstance(url, str):
+                self._uri_reference = _parse_cached(url)
+                self._str = None
+                return
+            if isinstance(url, URL):
+                # Immutable: the copy shares the parsed components and the str form.
+                self._uri_reference = url._uri_reference
+                self._str = url._str
+                return
         components = _url_kwargs(kwargs) if kwargs else {}
         if isinstance(url, str):
             self._uri_reference = urlparse(url, **components)
@@ -298,6 +332,18 @@ class URL:
     def fragment(self) -> str:
         """The fragment as an unescaped str, without the "#"; "" when absent."""
         return unquote(self._uri_reference.fragment or "")
+
+    @property
+    def raw(self) -> RawURL:
+        """Deprecated (as in httpx): the `RawURL` (raw_scheme, raw_host, port, raw_path).
+
+        Use the four properties of those names instead.
+
+        Raises:
+            UserWarning: always emitted as a warning (httpx's category), not raised.
+        """
+        warnings.warn("URL.raw is deprecated.", UserWarning, stacklevel=2)
+        return RawURL(self.raw_scheme, self.raw_host, self.port, self.raw_path)
 
     @property
     def is_absolute_url(self) -> bool:

@@ -2,7 +2,9 @@
 
 `URLPattern` implements httpx's `mounts=` keys: "all://", "http://", "https://example.com",
 "all://*.example.com", "all://*example.com", "http://example.com:1234". More specific patterns
-sort first, so the first match in a sorted list is the one to use.
+sort first, so the first match in a sorted list is the one to use. Beyond httpx, the host may
+be an IP address or a CIDR range ("all://10.0.0.0/8", "all://[::1]", "all://fe80::/10"), which
+matches URLs whose host is an IP literal inside it: NO_PROXY entries use this (curl's rules).
 """
 
 from __future__ import annotations
@@ -37,12 +39,21 @@ class URLPattern:
                 f"Proxy keys should use proper URL forms rather than plain scheme strings. "
                 f'Instead of "{pattern}", use "{pattern}://"'
             )
+        scheme, _, rest = pattern.partition("://")
+        self.network = _ip_network(rest) if rest else None
+        self.host_regex: re.Pattern[str] | None
+        if self.network is not None:
+            self.pattern = pattern
+            self.scheme = "" if scheme == "all" else scheme
+            self.host = str(self.network)
+            self.port = None
+            self.host_regex = None
+            return
         url = URL(pattern)
         self.pattern = pattern
         self.scheme = "" if url.scheme == "all" else url.scheme
         self.host = "" if url.host == "*" else url.host
         self.port = url.port
-        self.host_regex: re.Pattern[str] | None
         if not url.host or url.host == "*":
             self.host_regex = None
         elif url.host.startswith("*."):
@@ -58,6 +69,11 @@ class URLPattern:
         """True when `other` (an absolute `URL`) matches this pattern."""
         if self.scheme and self.scheme != other.scheme:
             return False
+        if self.network is not None:
+            try:
+                return ipaddress.ip_address(other.host) in self.network
+            except ValueError:  # a name, not an IP literal: NO_PROXY ranges never resolve names
+                return False
         if self.host and self.host_regex is not None and not self.host_regex.match(other.host):
             return False
         return self.port is None or self.port == other.port
@@ -83,16 +99,27 @@ class URLPattern:
         return f"URLPattern({self.pattern!r})"
 
 
-def _is_ip_or_cidr(value: str) -> bool:
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _ip_network(value: str) -> IPNetwork | None:
+    """`value` as an IP network: "10.1.2.3", "10.0.0.0/8", "::1", "[::1]", "[fe80::]/10"."""
+    address, slash, prefix = value.partition("/")
+    if address.startswith("[") and address.endswith("]"):
+        address = address[1:-1]
     try:
-        ipaddress.ip_network(value, strict=False)
+        return ipaddress.ip_network(address + slash + prefix, strict=False)
     except ValueError:
-        return False
-    return True
+        return None
 
 
 def get_environment_proxies() -> dict[str, str | None]:
     """Proxy mounts from HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY (either case).
+
+    NO_PROXY follows curl: a comma-separated list where "*" disables every proxy; a name
+    matches itself and its subdomains ("example.com" and ".example.com" both match
+    "www.example.com", not "badexample.com"); an IP address matches that address; a CIDR range
+    ("10.0.0.0/8", "fd00::/8") matches the IP literals inside it. Names are not resolved.
 
     Returns:
         A dict from mount pattern (str, e.g. "http://", "all://*example.com") to a proxy URL
@@ -112,7 +139,7 @@ def get_environment_proxies() -> dict[str, str | None]:
             continue
         if "://" in hostname:
             mounts[hostname] = None
-        elif _is_ip_or_cidr(hostname):
+        elif _ip_network(hostname) is not None:
             mounts[f"all://{hostname}"] = None
         elif hostname.lower() == "localhost":
             mounts[f"all://{hostname}"] = None

@@ -14,10 +14,21 @@ Example:
 
 from __future__ import annotations
 
-from ._builtin import BUILTIN_THEMES
+from ._builtin import BUILTIN_THEMES, LIGHT_THEMES
 from ._model import STYLE_PREFIX, Theme
 
-__all__ = ["DEFAULT_THEME", "STYLE_PREFIX", "Theme", "available_themes", "get_theme"]
+__all__ = [
+    "DEFAULT_THEME",
+    "LIGHT_THEMES",
+    "STYLE_PREFIX",
+    "Theme",
+    "available_themes",
+    "get_theme",
+    "register_theme",
+]
+
+# Themes added at run time (user theme files), by name; built-ins cannot be replaced.
+_REGISTERED: dict[str, Theme] = {}
 
 #: The theme used when ``--style`` is not given.
 DEFAULT_THEME = "auto"
@@ -27,9 +38,24 @@ def available_themes() -> list[str]:
     """Return the names of every theme ``get_theme`` accepts.
 
     Returns:
-        list[str]: Theme names, the default (``"auto"``) first.
+        list[str]: Theme names: the built-ins, the default (``"auto"``) first, then the
+        registered user themes in the order they were registered.
     """
-    return list(BUILTIN_THEMES)
+    return [*BUILTIN_THEMES, *_REGISTERED]
+
+
+def register_theme(theme: Theme) -> None:
+    """Make a theme (e.g. a user's, from ``wire.themes._user``) available by its name.
+
+    Args:
+        theme (Theme): The theme; registering a name again replaces the earlier one.
+
+    Raises:
+        ValueError: When ``theme.name`` is a built-in theme's name.
+    """
+    if theme.name in BUILTIN_THEMES:
+        raise ValueError(f"the theme name {theme.name!r} is taken by a built-in theme")
+    _REGISTERED[theme.name] = theme
 
 
 def get_theme(name: str) -> Theme:
@@ -46,7 +72,7 @@ def get_theme(name: str) -> Theme:
             e.g. ``unknown theme 'x' (available: auto, solarized)``.
     """
     try:
-        return BUILTIN_THEMES[name]
+        return BUILTIN_THEMES.get(name) or _REGISTERED[name]
     except KeyError:
         available = ", ".join(available_themes())
         raise ValueError(f"unknown theme {name!r} (available: {available})") from None

@@ -65,5 +65,87 @@ SOLARIZED = Theme(
     notice="#b58900",
 )
 
+
+def _palette(
+    name: str,
+    description: str,
+    *,
+    blue: str,
+    green: str,
+    yellow: str,
+    orange: str,
+    red: str,
+    cyan: str,
+    magenta: str,
+    muted: str,
+) -> Theme:
+    """A theme from an eight-colour palette, every slot given the same meaning everywhere."""
+    return Theme(
+        name=name,
+        description=description,
+        status_1xx=blue,
+        status_2xx=green,
+        status_3xx=yellow,
+        status_4xx=orange,
+        status_5xx=f"bold {red}",
+        status_line=blue,
+        method=f"bold {green}",
+        url=cyan,
+        header_name=cyan,
+        header_value="none",
+        header_separator=muted,
+        json_key=blue,
+        string=green,
+        number=magenta,
+        keyword=orange,
+        punctuation=muted,
+        comment=f"italic {muted}",
+        tag=blue,
+        attribute=yellow,
+        progress_bar=blue,
+        progress_complete=green,
+        notice=yellow,
+    )
+
+
+# Solarized's accents are the same on light and dark backgrounds; only the muted tone moves
+# (base1 on dark, base01 on light) so punctuation stays readable on both.
+SOLARIZED_LIGHT = _palette(
+    "solarized-light",
+    "Solarized accents with a muted tone for light backgrounds (24-bit).",
+    blue="#268bd2", green="#859900", yellow="#b58900", orange="#cb4b16", red="#dc322f",
+    cyan="#2aa198", magenta="#d33682", muted="#586e75",
+)
+MONOKAI = _palette(
+    "monokai",
+    "Monokai's bright accents, for dark backgrounds (24-bit).",
+    blue="#66d9ef", green="#a6e22e", yellow="#e6db74", orange="#fd971f", red="#f92672",
+    cyan="#66d9ef", magenta="#ae81ff", muted="#75715e",
+)
+DRACULA = _palette(
+    "dracula",
+    "Dracula's pastel accents, for dark backgrounds (24-bit).",
+    blue="#8be9fd", green="#50fa7b", yellow="#f1fa8c", orange="#ffb86c", red="#ff5555",
+    cyan="#8be9fd", magenta="#bd93f9", muted="#6272a4",
+)
+NORD = _palette(
+    "nord",
+    "Nord's frost and aurora colours, for dark backgrounds (24-bit).",
+    blue="#81a1c1", green="#a3be8c", yellow="#ebcb8b", orange="#d08770", red="#bf616a",
+    cyan="#88c0d0", magenta="#b48ead", muted="#4c566a",
+)
+GITHUB_LIGHT = _palette(
+    "github-light",
+    "GitHub's light syntax colours: dark tones for white backgrounds (24-bit).",
+    blue="#0550ae", green="#116329", yellow="#7d4e00", orange="#953800", red="#cf222e",
+    cyan="#0a3069", magenta="#8250df", muted="#57606a",
+)
+
 #: Every built-in theme, by name, in the order ``available_themes()`` lists them.
-BUILTIN_THEMES: dict[str, Theme] = {theme.name: theme for theme in (AUTO, SOLARIZED)}
+BUILTIN_THEMES: dict[str, Theme] = {
+    theme.name: theme
+    for theme in (AUTO, SOLARIZED, SOLARIZED_LIGHT, MONOKAI, DRACULA, NORD, GITHUB_LIGHT)
+}
+
+#: Themes drawn for light terminal backgrounds (the rest suit dark ones; ``auto`` suits both).
+LIGHT_THEMES = frozenset({"solarized-light", "github-light"})

@@ -33,7 +33,11 @@ def _env(tty: bool, color: str | None = "256") -> Environment:
         (True, OutputOptions(), "hb"),
         (False, OutputOptions(), "b"),
         (True, OutputOptions(verbose=1), "HBhb"),
-        (False, OutputOptions(verbose=2), "HBhb"),
+        (False, OutputOptions(verbose=2), "HBhbm"),
+        (True, OutputOptions(quiet=1, verbose=1), ""),
+        (True, OutputOptions(meta=True), "m"),
+        (True, OutputOptions(headers_only=True, meta=True), "hm"),
+        (False, OutputOptions(offline=True), "HB"),
         (True, OutputOptions(headers_only=True), "h"),
         (True, OutputOptions(body_only=True), "b"),
         (True, OutputOptions(headers_only=True, body_only=True), "hb"),
@@ -49,10 +53,10 @@ def test_print_spec_table(tty: bool, options: OutputOptions, expected: str) -> N
 
 @pytest.mark.parametrize("spec", ["x", "Hx", "hbq", "HB h"])
 def test_unknown_print_letter_is_rejected(spec: str) -> None:
-    bad = next(letter for letter in spec if letter not in "HBhb")
+    bad = next(letter for letter in spec if letter not in "HBhbm")
     with pytest.raises(ValueError) as info:
         plan_output(_env(True), OutputOptions(print_spec=spec))
-    assert str(info.value) == f"--print: unknown letter {bad!r} (expected H, B, h, b)"
+    assert str(info.value) == f"--print: unknown letter {bad!r} (expected H, B, h, b, m)"
 
 
 def test_unknown_pretty_and_theme_are_rejected() -> None:

@@ -266,8 +266,11 @@ def test_event_stream_is_written_as_it_arrives() -> None:
 
     response = FakeResponse(chunks(), headers=FakeHeaders([("Content-Type", "text/event-stream")]))
     _run(env, response, body_only=True)
-    assert seen == [b"", b"data: 0\n\n", b"data: 0\n\ndata: 1\n\n"]
-    assert _stdout(env) == b"data: 0\n\ndata: 1\n\ndata: 2\n\n"
+    plain = [re.sub(rb"\x1b\[[0-9;]*m", b"", output) for output in seen]
+    assert plain == [b"", b"data: 0\n\n", b"data: 0\n\ndata: 1\n\n"]
+    # Each event is coloured as it arrives: the field name and the JSON value.
+    assert seen[1].startswith(b"\x1b[")
+    assert re.sub(rb"\x1b\[[0-9;]*m", b"", _stdout(env)) == b"data: 0\n\ndata: 1\n\ndata: 2\n\n"
 
 
 def test_multibyte_character_split_across_chunks_in_stream_mode() -> None:

@@ -6,16 +6,17 @@
 Decision table (first matching row of each block wins):
 
     What is printed (the print spec: H request head, B request body, h response head,
-    b response body), following HTTPie:
+    b response body, m meta: elapsed time and remote address), following HTTPie:
 
     =================================  ==========================================
     options                            print spec
     =================================  ==========================================
+    ``-q`` (``--quiet``)               ``""`` (nothing)
     ``--print=SPEC``                   SPEC (letters validated; ``""`` prints nothing)
-    ``-h`` and ``-b``                  ``hb``
-    ``-h`` (``--headers``)             ``h``
-    ``-b`` (``--body``)                ``b``
+    ``-h``, ``-b``, ``-m`` (any mix)   their letters: ``h``, ``b``, ``m``
+    ``-vv``                            ``HBhbm``
     ``-v`` (``--verbose``)             ``HBhb``
+    ``--offline``                      ``HB``
     stdout is a terminal               ``hb``
     stdout is not a terminal           ``b``
     =================================  ==========================================
@@ -23,7 +24,8 @@ Decision table (first matching row of each block wins):
     ``--download`` then removes ``b`` (the body goes to the file; the caller shows the head
     on stderr).
 
-    How it is printed (``pretty`` None means auto: ``all`` on a terminal, ``none`` otherwise):
+    How it is printed (``pretty`` None means auto: ``all`` on a terminal; on a pipe, ``colors``
+    when ``FORCE_COLOR`` is set, else ``none``):
 
     =======================  =========  ==========  =========================================
     pretty                   format     colors      notes
@@ -42,9 +44,10 @@ Decision table (first matching row of each block wins):
                                            sanitising, no added newline
     stdout is a terminal                   ``sanitize``: escape sequences and controls in
                                            heads and bodies are made visible and inert
-    raw, or neither format nor colors,     ``stream``: the body is written chunk by chunk
-    or Content-Type is an event stream     as it arrives, never formatted or highlighted
-    (text/event-stream, x-ndjson)          (the head may still be coloured)
+    raw, or neither format nor colors,     ``stream``: the body is written as it arrives;
+    or ``--stream``, or Content-Type is    with format or colors on, line by line, each
+    an event stream (text/event-stream,    line formatted and highlighted (JSON in an
+    NDJSON)                                event's ``data:``, each NDJSON record)
     otherwise                              the body is buffered (capped by the writer),
                                            formatted and highlighted
     =====================================  =================================================
@@ -62,18 +65,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...themes import DEFAULT_THEME, get_theme
+from ._formatters import FormatOptions
 
 if TYPE_CHECKING:
     from .._env import Environment
 
 #: The letters ``--print`` accepts: request head, request body, response head, response body.
-PRINT_LETTERS = "HBhb"
+PRINT_LETTERS = "HBhbm"
 
 #: The values ``--pretty`` accepts (None means auto).
 PRETTY_VALUES = ("all", "colors", "format", "none")
 
 #: Media types whose bodies are written as they arrive even when pretty-printing is on.
-STREAMING_MEDIA_TYPES = frozenset({"text/event-stream", "application/x-ndjson"})
+STREAMING_MEDIA_TYPES = frozenset(
+    {"text/event-stream", "application/x-ndjson", "application/jsonl", "application/json-seq"}
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,13 @@ class OutputOptions:
         headers_only (bool): ``-h`` / ``--headers``. Default False.
         body_only (bool): ``-b`` / ``--body``. Default False.
         download (bool): ``--download``: the body goes to a file, not stdout. Default False.
+        meta (bool): ``-m`` / ``--meta``. Default False.
+        quiet (int): How many times ``-q`` was given. Default 0.
+        offline (bool): ``--offline``: only the request is printed. Default False.
+        stream (bool): ``--stream``: write bodies line by line as they arrive. Default False.
+        format_options (FormatOptions): Indents and sorting. Default: the defaults.
+        response_charset (str | None): ``--response-charset``. Default None (the server's).
+        response_mime (str | None): ``--response-mime``. Default None (the server's).
     """
 
     print_spec: str | None = None
@@ -99,6 +112,13 @@ class OutputOptions:
     headers_only: bool = False
     body_only: bool = False
     download: bool = False
+    meta: bool = False
+    quiet: int = 0
+    offline: bool = False
+    stream: bool = False
+    format_options: FormatOptions = FormatOptions()
+    response_charset: str | None = None
+    response_mime: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +139,10 @@ class OutputPlan:
         theme (str): Name of the theme colours come from (validated).
         sanitize (bool): Make terminal escape sequences and control characters in heads and
             bodies visible and inert (``sanitize_for_terminal``). Default True.
+        show_meta (bool): Print the meta block (``m``) after the response. Default False.
+        format_options (FormatOptions): Indents and sorting. Default: the defaults.
+        response_charset (str | None): Charset forced on the response body, or None.
+        response_mime (str | None): Media type forced on the response body, or None.
     """
 
     show_request_headers: bool
@@ -131,6 +155,10 @@ class OutputPlan:
     raw_passthrough: bool
     theme: str
     sanitize: bool = True
+    show_meta: bool = False
+    format_options: FormatOptions = FormatOptions()
+    response_charset: str | None = None
+    response_mime: str | None = None
 
 
 def resolve_print_spec(options: OutputOptions, stdout_isatty: bool) -> str:
@@ -141,25 +169,35 @@ def resolve_print_spec(options: OutputOptions, stdout_isatty: bool) -> str:
         stdout_isatty (bool): Whether stdout is a terminal.
 
     Returns:
-        str: The letters to print, a subset of ``"HBhb"`` (``--download`` not yet applied).
+        str: The letters to print, a subset of ``"HBhbm"`` (``--download`` not yet
+        applied).
 
     Raises:
         ValueError: When ``options.print_spec`` holds a letter outside ``HBhb``, e.g.
-            ``--print: unknown letter 'x' (expected H, B, h, b)``.
+            ``--print: unknown letter 'x' (expected H, B, h, b, m)``.
     """
+    if options.quiet:
+        return ""
     if options.print_spec is not None:
         for letter in options.print_spec:
             if letter not in PRINT_LETTERS:
-                raise ValueError(f"--print: unknown letter {letter!r} (expected H, B, h, b)")
+                raise ValueError(
+                    f"--print: unknown letter {letter!r} (expected H, B, h, b, m)"
+                )
         return options.print_spec
-    if options.headers_only and options.body_only:
-        return "hb"
-    if options.headers_only:
-        return "h"
-    if options.body_only:
-        return "b"
+    chosen = (
+        ("h" if options.headers_only else "")
+        + ("b" if options.body_only else "")
+        + ("m" if options.meta else "")
+    )
+    if chosen:
+        return chosen
+    if options.verbose > 1:
+        return "HBhbm"
     if options.verbose > 0:
         return "HBhb"
+    if options.offline:
+        return "HB"
     return "hb" if stdout_isatty else "b"
 
 
@@ -192,14 +230,18 @@ def plan_output(env: Environment, options: OutputOptions, response: Any = None) 
             f"--pretty: unknown value {options.pretty!r} (expected {', '.join(PRETTY_VALUES)})"
         )
     get_theme(options.style)  # raises ValueError naming the available themes
-    pretty = options.pretty or ("all" if env.stdout_isatty else "none")
+    # FORCE_COLOR asks for colours on a pipe too (a pager, `less -R`): colours, no reformatting.
+    forced = bool(env.environ.get("FORCE_COLOR")) and env.color_system is not None
+    pretty = options.pretty or ("all" if env.stdout_isatty else "colors" if forced else "none")
     raw_passthrough = not env.stdout_isatty and pretty == "none"
     colors = pretty in ("all", "colors") and env.color_system is not None
     formatting = pretty in ("all", "format")
+    mime = options.response_mime or _media_type(response)
     stream = (
         raw_passthrough
         or not (formatting or colors)
-        or _media_type(response) in STREAMING_MEDIA_TYPES
+        or options.stream
+        or mime.split(";", 1)[0].strip().lower() in STREAMING_MEDIA_TYPES
     )
     return OutputPlan(
         show_request_headers="H" in spec,
@@ -212,4 +254,8 @@ def plan_output(env: Environment, options: OutputOptions, response: Any = None) 
         raw_passthrough=raw_passthrough,
         theme=options.style,
         sanitize=env.stdout_isatty,
+        show_meta="m" in spec,
+        format_options=options.format_options,
+        response_charset=options.response_charset,
+        response_mime=options.response_mime,
     )

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from itertools import chain
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ...themes import get_theme
 from ._binary import BINARY_SUPPRESSED_NOTICE, is_binary, resolve_charset
-from ._formatters import format_body
+from ._formatters import format_body, format_json, is_json_media_type, sort_header_lines
 from ._messages import request_head_text, response_head_text
 from ._sanitize import TerminalSanitizer, sanitize_for_terminal
 
@@ -112,6 +113,8 @@ def _notice(env: Environment, plan: OutputPlan, text: str) -> str:
 def _write_head(
     env: Environment, plan: OutputPlan, out: _Output, text: str, *, is_request: bool
 ) -> None:
+    if plan.format and plan.format_options.headers_sort:
+        text = sort_header_lines(text)
     if plan.sanitize:
         text = sanitize_for_terminal(text)
     if plan.colors:
@@ -127,7 +130,17 @@ def _first_chunk(chunks: Iterator[bytes]) -> bytes:
     return b""
 
 
-def _stream_text(plan: OutputPlan, out: _Output, chunks: Iterable[bytes], encoding: str) -> None:
+def _stream_text(
+    env: Environment,
+    plan: OutputPlan,
+    out: _Output,
+    chunks: Iterable[bytes],
+    encoding: str,
+    mime: str | None = None,
+) -> None:
+    if plan.format or plan.colors:
+        _stream_lines(env, plan, out, chunks, encoding, mime)
+        return
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     sanitizer = TerminalSanitizer() if plan.sanitize else None
     for chunk in chunks:
@@ -139,9 +152,70 @@ def _stream_text(plan: OutputPlan, out: _Output, chunks: Iterable[bytes], encodi
     out.end_line()
 
 
+def _stream_lines(
+    env: Environment,
+    plan: OutputPlan,
+    out: _Output,
+    chunks: Iterable[bytes],
+    encoding: str,
+    mime: str | None,
+) -> None:
+    """Write complete lines as they arrive, each formatted and highlighted on its own."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    pending = ""
+    for chunk in chunks:
+        pending += decoder.decode(chunk)
+        if "\n" not in pending:
+            continue
+        complete, _, pending = pending.rpartition("\n")
+        for line in complete.split("\n"):
+            out.write_text(_render_line(env, plan, line, mime) + "\n")
+        out.flush()
+    pending += decoder.decode(b"", final=True)
+    if pending:
+        out.write_text(_render_line(env, plan, pending, mime) + "\n")
+    out.end_line()
+
+
+#: Fields of a text/event-stream line (WHATWG HTML §9.2.6) coloured like header names.
+_EVENT_FIELDS = ("data", "event", "id", "retry")
+
+
+def _render_line(env: Environment, plan: OutputPlan, line: str, mime: str | None) -> str:
+    line = line.removesuffix("\r")
+    bare = (mime or "").split(";", 1)[0].strip().lower()
+    if bare == "text/event-stream":
+        return _render_event_line(env, plan, line)
+    if bare in ("application/x-ndjson", "application/jsonl", "application/json-seq") or (
+        is_json_media_type(bare)
+    ):
+        return _render_text_body(env, plan, line, "application/json").rstrip("\n")
+    return _render_text_body(env, plan, line, mime).rstrip("\n")
+
+
+def _render_event_line(env: Environment, plan: OutputPlan, line: str) -> str:
+    name, colon, value = line.partition(":")
+    if plan.sanitize:
+        name, value = sanitize_for_terminal(name), sanitize_for_terminal(value)
+    if not colon or name not in _EVENT_FIELDS:
+        return name + colon + value
+    space = " " if value.startswith(" ") else ""
+    value = value[len(space):]
+    is_json = name == "data" and format_json(value, 0) is not None
+    if not plan.colors:
+        return f"{name}:{space}{value}"
+    from ._highlight import body_spans, render_spans
+
+    spans = [(name, "header_name"), (":", "header_separator"), (space, None)]
+    spans += body_spans(value, "application/json") if is_json else [(value, "string")]
+    return render_spans(
+        spans, theme=get_theme(plan.theme), color_system=env.color_system or "standard"
+    )
+
+
 def _render_text_body(env: Environment, plan: OutputPlan, text: str, mime: str | None) -> str:
     if plan.format:
-        text = format_body(text, mime)
+        text = format_body(text, mime, plan.format_options)
     if plan.sanitize:
         text = sanitize_for_terminal(text)
     if text and not text.endswith("\n"):
@@ -174,14 +248,17 @@ def _write_body(
         out.write_text(_notice(env, plan, BINARY_SUPPRESSED_NOTICE) + "\n")
         return
     if plan.stream:
-        _stream_text(plan, out, chain([first], chunks), encoding)
+        _stream_text(env, plan, out, chain([first], chunks), encoding, mime)
         return
     buffer = bytearray(first)
     for chunk in chunks:
         buffer += chunk
         if len(buffer) > format_limit:
             # Too big to format in memory: show it plain (still sanitised), streaming.
-            _stream_text(plan, out, chain([bytes(buffer)], chunks), encoding)
+            _stream_text(
+                env, replace(plan, format=False, colors=False), out,
+                chain([bytes(buffer)], chunks), encoding,
+            )
             return
     text = bytes(buffer).decode(encoding, errors="replace")
     out.write_text(_render_text_body(env, plan, text, mime))
@@ -259,6 +336,7 @@ def write_response(
     response: Any,
     *,
     format_limit: int = DEFAULT_FORMAT_LIMIT,
+    body: Iterable[bytes] | None = None,
 ) -> None:
     """Write the response head and/or body, as the plan says, streaming the body.
 
@@ -274,6 +352,9 @@ def write_response(
         format_limit (int): Largest body, in bytes, buffered for formatting and colouring;
             bigger ones are written plain, streaming. Default ``DEFAULT_FORMAT_LIMIT``
             (10 MiB).
+        body (Iterable[bytes] | None): The body chunks to write instead of
+            ``response.iter_bytes()`` (e.g. wrapped in a deadline check); None reads the
+            response. Default None.
 
     Returns:
         None.
@@ -294,10 +375,45 @@ def write_response(
                 env,
                 plan,
                 out,
-                iter(response.iter_bytes()),
-                charset=response.encoding,
-                mime=response.headers.get("content-type"),
+                iter(response.iter_bytes() if body is None else body),
+                charset=plan.response_charset or response.encoding,
+                mime=plan.response_mime or response.headers.get("content-type"),
                 format_limit=format_limit,
             )
     finally:
         out.flush()
+
+
+def meta_text(elapsed: float, remote_address: str | None) -> str:
+    """The meta block (``m``): elapsed time and remote address, one per line.
+
+    Args:
+        elapsed (float): Seconds from sending the request to the end of the body.
+        remote_address (str | None): ``host:port`` of the peer, or None when unknown.
+
+    Returns:
+        str: e.g. ``"Elapsed time: 0.012s\\nRemote address: 127.0.0.1:8000"``.
+    """
+    lines = [f"Elapsed time: {elapsed:.3f}s"]
+    if remote_address:
+        lines.append(f"Remote address: {remote_address}")
+    return "\n".join(lines)
+
+
+def write_meta(env: Environment, plan: OutputPlan, text: str, *, separate: bool) -> None:
+    """Write the meta block (``m``), after a blank line when ``separate``.
+
+    Args:
+        env (Environment): ``env.stdout`` receives it.
+        plan (OutputPlan): Colours come from its theme (the ``notice`` slot).
+        text (str): From ``meta_text``.
+        separate (bool): Whether something was printed before it in this message.
+
+    Raises:
+        OSError: Writing to stdout failed.
+    """
+    out = _Output(env.stdout)
+    if separate:
+        out.write_bytes(b"\n")
+    out.write_text(_notice(env, plan, text) + "\n")
+    out.flush()

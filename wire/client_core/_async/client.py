@@ -22,8 +22,10 @@ from .._client_base import (
     UseClientDefault,
 )
 from .._config import DEFAULT_LIMITS, DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT_CONFIG, Limits
-from .._exceptions import TooManyRedirects, request_context
+from .._exceptions import TooManyRedirects, TransportError, request_context
 from .._models import Request, Response
+from .._ratelimit import RateLimit, RateLimiter
+from .._retry import Retry, RetryLoop
 from .._transports.base import AsyncBaseTransport
 from .._types import (
     AsyncByteStream,
@@ -99,6 +101,10 @@ class AsyncClient(BaseClient):
         base_url: prefix for relative request URLs.
         transport: a transport to use instead of the default `AsyncHTTPTransport`.
         default_encoding: charset for text without one, or a callable `(bytes) -> str`.
+        retry: a `Retry` policy, an int (that many retries with the default policy), or None
+            (default) for a single attempt; a request's `extensions["retry"]` overrides it.
+        rate_limit: a `RateLimit` (concurrency and requests per second, per client or per
+            host), or None (default) for no limits.
 
     Raises:
         ImportError: http2=True without the `h2` package, or a SOCKS proxy without `socksio`.
@@ -113,7 +119,6 @@ class AsyncClient(BaseClient):
         cookies: CookieTypes | None = None,
         verify: VerifyTypes = True,
         cert: CertTypes | None = None,
-        trust_env: bool = True,
         http1: bool = True,
         http2: bool = False,
         proxy: ProxyTypes | None = None,
@@ -125,7 +130,10 @@ class AsyncClient(BaseClient):
         event_hooks: EventHooks | None = None,
         base_url: URL | str = "",
         transport: AsyncBaseTransport | None = None,
+        trust_env: bool = True,
         default_encoding: str | typing.Callable[[bytes], str] = "utf-8",
+        retry: Retry | int | None = None,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         super().__init__(
             auth=auth,
@@ -167,6 +175,8 @@ class AsyncClient(BaseClient):
         self._mounts: dict[URLPattern, AsyncBaseTransport | None] = self._sorted_mounts(
             mount_map
         )
+        self._retry = Retry(retries=retry) if isinstance(retry, int) else retry
+        self._rate_limiter = RateLimiter(rate_limit)
 
     def _init_transport(self) -> AsyncBaseTransport:
         from .._transports.default import AsyncHTTPTransport
@@ -365,7 +375,7 @@ class AsyncClient(BaseClient):
                 raise TooManyRedirects("Exceeded maximum allowed redirects.", request=request)
             for hook in self._event_hooks["request"]:
                 await hook(request)
-            response = await self._send_single_request(request)
+            response = await self._send_retrying(request)
             try:
                 for hook in self._event_hooks["response"]:
                     await hook(response)
@@ -382,8 +392,28 @@ class AsyncClient(BaseClient):
                 await response.aclose()
                 raise
 
+    async def _send_retrying(self, request: Request) -> Response:
+        """Send one request under the rate limits, again while the `Retry` policy says so."""
+        policy = request.extensions.get("retry", self._retry)
+        retry_loop = RetryLoop(policy, request)
+        async for _ in retry_loop:
+            try:
+                async with self._rate_limiter.slot(request.url) as slot:
+                    response = await self._send_single_request(request)
+                    slot.hold_until_closed(response)
+            except TransportError as exc:
+                if not retry_loop.should_retry_error(exc):
+                    raise
+                continue
+            if not retry_loop.should_retry_response(response):
+                return response
+            # Read the small refusal so the connection can carry the retry.
+            await response.aread()
+            await response.aclose()
+        raise RuntimeError("the retry loop ended without an outcome")  # pragma: no cover
+
     async def _send_single_request(self, request: Request) -> Response:
-        self._check_url(request.url)
+        self._check_url(request.url, request)
         transport = self._transport_for_url(request.url)
         start = time.perf_counter()
         if not isinstance(request.stream, AsyncByteStream):

@@ -20,7 +20,7 @@ import typing
 from collections.abc import AsyncIterator, Iterator
 from types import ModuleType
 
-from .._config import DEFAULT_LIMITS, Limits, Proxy, create_ssl_context
+from .._config import DEFAULT_LIMITS, Limits, Proxy, create_ssl_context, ssl_context_for_alpn
 from .._exceptions import (
     ConnectError,
     ConnectTimeout,
@@ -272,9 +272,14 @@ def _build_pool(
     )
     if proxy is not None:
         proxy = Proxy(url=proxy) if isinstance(proxy, (str, URL)) else proxy
+        # httpcore's proxy pools set ALPN on the context they get at every connect: give them
+        # the shared sibling for their ALPN list, never the shared default context.
+        alpn = ("h2", "http/1.1") if http2 else ("http/1.1",)
+        kwargs["ssl_context"] = ssl_context_for_alpn(kwargs["ssl_context"], alpn)
         return _proxy_pool(httpcore, proxy, kwargs, is_async=is_async)
-    cls = httpcore.AsyncConnectionPool if is_async else httpcore.ConnectionPool
-    return cls(**kwargs)
+    from .._pool import AsyncConnectionPool, ConnectionPool
+
+    return (AsyncConnectionPool if is_async else ConnectionPool)(**kwargs)
 
 
 def _core_request(httpcore: ModuleType, request: Request, content: typing.Any) -> typing.Any:
