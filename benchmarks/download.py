@@ -3,16 +3,16 @@
 
 Starts nginx on 127.0.0.1 (ephemeral ports, its own config, document root and self-signed
 certificate under `--dir`, sendfile on, access log off), serving random files of the sizes
-asked for (default 256 MiB and 1 GiB, created once and kept), over HTTP/1.1 (plain) and
-HTTP/2 (TLS, ALPN h2). Each tool downloads each file `--runs` times, round-robin, into
+asked for (default 256 MiB and 1 GiB, created once and kept) over plain HTTP/1.1, HTTP/1.1
+over TLS, and HTTP/2 over TLS. Each tool downloads each file `--runs` times, round-robin, into
 `--dir` (the same disk for every tool; the file is checked for size, then deleted). A run is
 timed from the process start to its exit (start-up included, as a user sees it) and its peak
 RSS is read from `os.wait4`. The table gives the median MB/s (10^6 bytes/s), the range, the
 median peak RSS, and the ratio to curl over the same protocol. nginx is stopped by its PID.
 
 Tools (skipped when not installed):
-    curl        curl -s -o OUT URL                      (--http2 -k for h2)
-    wire        wire --download -o OUT URL              (--http2 --verify no for h2)
+    curl        curl -s -o OUT URL                 (--http1.1 / --http2, -k over TLS)
+    wire        wire --download -o OUT URL         (--http1.1 / --http2, --verify no)
     wire-lib    this script's --fetch mode: wire.Client streaming into
                 wire.cli._download.download() (the CLI's download path without the CLI)
 
@@ -20,7 +20,7 @@ Targets (issue 6): wire >= 0.85 x curl, peak RSS <= 35 MiB and flat as the size 
 HTTP/2 the same within 10 %.
 
 Usage:
-    python benchmarks/download.py                       # 256 MiB and 1 GiB, h1 and h2, 3 runs
+    python benchmarks/download.py                 # 256 MiB and 1 GiB, h1, h1tls, h2, 3 runs
     python benchmarks/download.py --sizes 64 --runs 5 --protocols h1
     python benchmarks/download.py --fetch URL OUT [--http2]   # one library download (internal)
 """
@@ -135,17 +135,22 @@ def wire_executable() -> str | None:
     return str(beside) if beside.exists() else shutil.which("wire")
 
 
+#: Per protocol: curl's flags, wire's flags, and whether the library client offers h2.
+PROTOCOL_FLAGS: dict[str, tuple[list[str], list[str], bool]] = {
+    "h1": ([], [], False),
+    "h1tls": (["--http1.1", "-k"], ["--http1.1", "--verify", "no"], False),
+    "h2": (["--http2", "-k"], ["--http2", "--verify", "no"], True),
+}
+
+
 def command(tool: str, protocol: str, url: str, out: Path) -> list[str] | None:
     """The argv for one download, or None when the tool is missing."""
-    h2 = protocol == "h2"
+    curl_flags, wire_flags, h2 = PROTOCOL_FLAGS[protocol]
     if tool == "curl":
-        return ["curl", "-s", *(["--http2", "-k"] if h2 else []), "-o", str(out), url]
+        return ["curl", "-s", *curl_flags, "-o", str(out), url] if shutil.which("curl") else None
     if tool == "wire":
         exe = wire_executable()
-        if exe is None:
-            return None
-        return [exe, *(["--http2", "--verify", "no"] if h2 else []), "--download", "-o",
-                str(out), url]  # fmt: skip
+        return None if exe is None else [exe, *wire_flags, "--download", "-o", str(out), url]
     if tool == "wire-lib":
         return [sys.executable, __file__, "--fetch", url, str(out), *(["--http2"] if h2 else [])]
     raise ValueError(tool)
@@ -179,7 +184,7 @@ def fetch(url: str, out: str, http2: bool) -> None:
     from wire.cli._download import NullProgress, download
     from wire.client_core import Client
 
-    with Client(http2=http2, verify=not http2) as client, client.stream(
+    with Client(http2=http2, verify=url.startswith("http:")) as client, client.stream(
         "GET", url, headers={"Accept-Encoding": "identity"}
     ) as response:
         response.raise_for_status()
@@ -208,7 +213,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="256,1024", help="file sizes in MiB, comma-separated")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--protocols", default="h1,h2", help="h1, h2 or both")
+    parser.add_argument(
+        "--protocols", default="h1,h1tls,h2",
+        help="h1 (plain HTTP/1.1), h1tls (HTTP/1.1 over TLS), h2 (HTTP/2 over TLS)",
+    )  # fmt: skip
     parser.add_argument("--tools", default=",".join(TOOLS))
     parser.add_argument("--dir", default="/tmp/wire-bench-download", type=Path)
     parser.add_argument("--fetch", nargs=2, metavar=("URL", "OUT"), help=argparse.SUPPRESS)
@@ -231,11 +239,13 @@ def main() -> None:
             for protocol in args.protocols.split(","):
                 base = (f"http://127.0.0.1:{h1_port}" if protocol == "h1"
                         else f"https://127.0.0.1:{h2_port}")  # fmt: skip
+                if protocol not in PROTOCOL_FLAGS:
+                    raise SystemExit(f"unknown protocol {protocol!r}")
                 for size in sizes:
                     for tool in args.tools.split(","):
                         url = f"{base}/f{size // MiB}.bin"
                         argv = command(tool, protocol, url, directory / "out.bin")
-                        if argv is None or shutil.which(argv[0]) is None and tool == "curl":
+                        if argv is None:
                             continue
                         subprocess.run(["sync"], check=False)
                         outcome = measure(argv, directory / "out.bin", size)

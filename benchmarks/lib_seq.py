@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = ("wire", "httpcore", "httpx")
 BODY = json.dumps(
-    {"status": "ok", "items": [{"id": i, "name": f"item-{i}", "tags": ["a", "b"]} for i in range(16)]},
+    {"status": "ok", "items": [{"id": i, "name": f"item-{i}", "tags": ["a"]} for i in range(18)]},
     indent=1,
 ).encode()
 

@@ -432,3 +432,34 @@ def test_output_dir_applies_to_output_too(served, in_tmp: Path) -> None:
     (in_tmp / "dl").mkdir()
     assert run(["-d", "--output-dir", "dl", "-o", "f.bin", url]) == (0, "Saved to dl/f.bin\n")
     assert listing(in_tmp / "dl") == ["f.bin"]
+
+
+def test_range_requests_carry_the_original_headers(served, in_tmp: Path) -> None:
+    url, file = served
+    file.cut_after = 1000
+    assert run(["-d", "-o", "f.bin", url, "X-Token:secret"])[0] == 1
+    assert run(["-d", "-c", "-o", "f.bin", url, "X-Token:secret"])[0] == 0
+    last = file.requests[-1]
+    assert (last["range"], last["x-token"]) == ("bytes=1000-", "secret")
+
+
+def test_run_download_reuses_the_callers_client(served, in_tmp: Path) -> None:
+    from wire.cli._download_cmd import run_download
+    from wire.cli.output._plan import OutputOptions, plan_output
+    from wire.client_core import Client
+
+    url, file = served
+    cut_download(url, file, 5000)
+    env = Environment.for_testing(stdout_isatty=False, stderr_isatty=False)
+    plan = plan_output(env, OutputOptions(download=True))
+    sent: list[str] = []
+    with Client(event_hooks={"request": [lambda r: sent.append(r.headers.get("range"))]}) as client:
+        request = client.build_request("GET", url, headers={"Accept-Encoding": "identity"})
+        response = client.send(request, stream=True)
+        try:
+            options = {"output": "f.bin", "continue_": True}
+            status = run_download(env, plan, request, response, options, client=client)
+        finally:
+            response.close()
+    assert status == 0 and sent == [None, "bytes=5000-"]
+    assert (in_tmp / "f.bin").read_bytes() == BODY

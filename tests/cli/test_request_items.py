@@ -311,6 +311,11 @@ def test_separators_constant_lists_every_separator() -> None:
             "unexpected text after ';' (to send an empty header use 'X;'; for a header"
             " value use 'X:VALUE')",
         ),
+        (  # a name with a newline is quoted as repr: the message stays on one line
+            "\n;0",
+            "unexpected text after ';' (to send an empty header use '\\n;'; for a header"
+            " value use '\\n:VALUE')",
+        ),
         ("X-A:@missing.txt", "cannot read 'missing.txt': No such file or directory"),
         ("X-A:@latin1.txt", "cannot read 'latin1.txt': not UTF-8 text (invalid byte at offset 3)"),
     ],
@@ -765,3 +770,68 @@ def test_imports_no_click_rich_or_pygments() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=True
     )
     assert completed.stdout.strip() == ""
+
+
+# --- hostile input: depth, digits, length --------------------------------------------------
+
+
+def _nested(depth: int) -> list[Any]:
+    document: list[Any] = []
+    cursor = document
+    for _ in range(depth - 1):
+        cursor.append([])
+        cursor = cursor[0]
+    return document
+
+
+@pytest.mark.parametrize("value", ["[" * 100_000, "[" * 100_000 + "]" * 100_000, '{"a":' * 5_000])
+def test_json_nested_too_deeply_is_an_item_error(value: str) -> None:
+    with pytest.raises(RequestItemError, match="JSON nested too deeply$"):
+        parse_request_items([f"n:={value}"])
+
+
+@pytest.mark.parametrize("digits", ["9" * 5_000, "-" + "1" * 4_301, "1" * 100_000])
+def test_integers_too_long_for_int_are_sent_digit_for_digit(digits: str) -> None:
+    items = parse_request_items([f"n:={digits}", f"a:=[{digits}]"])
+    assert items.json == {"n": JSONNumber(digits), "a": [JSONNumber(digits)]}
+    assert dump_json(items.json) == f'{{"n": {digits}, "a": [{digits}]}}'
+
+
+def test_nested_path_deeper_than_the_recursion_limit_is_serialised() -> None:
+    items = parse_request_items(["a" + "[b]" * 3_000 + "=1"])
+    assert dump_json(items.json) == '{"a": ' + '{"b": ' * 3_000 + '"1"' + "}" * 3_001
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (_nested(100_000), "[" * 100_000 + "]" * 100_000),
+        (
+            {"a": [{"b": [JSONNumber("1.10"), None]}, {}], "c": ()},
+            '{"a": [{"b": [1.10, null]}, {}], "c": []}',
+        ),
+    ],
+)
+def test_dump_json_is_iterative(value: Any, text: str) -> None:
+    assert dump_json(value) == text
+
+
+def test_copy_and_to_builtin_json_handle_any_depth() -> None:
+    deep = _nested(50_000)
+    deep_copy = to_builtin_json(deep)
+    # (== on lists recurses, so compare the serialised forms)
+    assert dump_json(deep_copy) == dump_json(deep) and deep_copy is not deep
+    assert to_builtin_json({"x": [JSONNumber("1.5"), {"y": JSONNumber("-0")}]}) == {
+        "x": [1.5, {"y": -0.0}]
+    }
+
+
+def test_long_items_are_abbreviated_in_error_messages() -> None:
+    item = "n:=" + "[" * 100_000
+    with pytest.raises(RequestItemError) as caught:
+        parse_request_items([item])
+    message = str(caught.value)
+    assert message == (
+        f"invalid request item {item[:100]!r}... (100,003 characters): JSON nested too deeply"
+    )
+    assert caught.value.item == item  # the whole item is still there for callers

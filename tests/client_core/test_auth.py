@@ -163,7 +163,9 @@ def test_digest_auth_httpbin_async(httpbin: LocalServer) -> None:
 
 # --- Digest against a checking MockTransport server ----------------------------------------
 
-HASHES = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256, "SHA-512": hashlib.sha512}
+HASHES = {
+    "MD5": hashlib.md5, "SHA": hashlib.sha1, "SHA-256": hashlib.sha256, "SHA-512": hashlib.sha512
+}
 
 
 def parse_digest(header: str) -> dict[str, str]:
@@ -233,7 +235,8 @@ class DigestServer:
 
 
 @pytest.mark.parametrize(
-    "algorithm", ["MD5", "MD5-sess", "SHA-256", "SHA-256-sess", "SHA-512", "SHA-512-SESS"]
+    "algorithm",
+    ["MD5", "MD5-sess", "SHA", "SHA-sess", "SHA-256", "SHA-256-sess", "SHA-512", "SHA-512-SESS"],
 )
 @pytest.mark.parametrize("qop", ["auth", None])
 def test_digest_algorithms(algorithm: str, qop: str | None) -> None:

@@ -163,10 +163,11 @@ def test_default_ssl_context_is_shared() -> None:
     second.close()
 
 
-def test_custom_ca_context_is_new(https_server: TLSLocalServer) -> None:
+def test_custom_ca_context_is_its_own_and_shared_per_ca_file(https_server: TLSLocalServer) -> None:
     custom = wire.create_ssl_context(verify=https_server.ca_cert_path)
     assert custom is not wire.create_ssl_context()
-    assert custom is not wire.create_ssl_context(verify=https_server.ca_cert_path)
+    # Loading a CA file costs milliseconds: one context per CA file, shared (not mutated).
+    assert custom is wire.create_ssl_context(verify=https_server.ca_cert_path)
     assert wire.create_ssl_context(verify=custom) is custom
 
 
@@ -315,3 +316,41 @@ def test_stream_edges_asyncio(server: LocalServer) -> None:
 
 def test_stream_edges_trio(server: LocalServer) -> None:
     check_stream_edges(trio.run(stream_edges_scenario, server))
+
+
+# --- the top-level functions pass every option through --------------------------------------
+
+
+@pytest.mark.parametrize("name", ["get", "options", "delete", "post", "put", "patch"])
+def test_top_level_function_sends_its_method_and_options(server: LocalServer, name: str) -> None:
+    function = getattr(wire, name)
+    kwargs: dict[str, typing.Any] = {
+        "params": {"q": "1"},
+        "headers": {"X-Test": "yes"},
+        "cookies": {"c": "v"},
+        "auth": ("user", "pw"),
+        "timeout": 5.0,
+        "follow_redirects": True,
+        "trust_env": False,
+        "verify": True,
+        "proxy": None,
+    }
+    if name in ("post", "put", "patch"):
+        kwargs["json"] = {"k": 1}
+    response = function(server.join("/echo"), **kwargs)
+    echoed = response.json()
+    headers = {k: v for k, v in echoed["headers"]}
+    assert echoed["method"] == name.upper()
+    assert echoed["query"] == "q=1"
+    assert headers["x-test"] == "yes"
+    assert headers["cookie"] == "c=v"
+    assert headers["authorization"] == "Basic dXNlcjpwdw=="
+    assert echoed["body"] == ('{"k":1}' if "json" in kwargs else "")
+    assert response.request.extensions["timeout"]["read"] == 5.0
+
+
+def test_top_level_head_and_redirects(server: LocalServer) -> None:
+    assert wire.head(server.join("/json")).content == b""
+    redirected = wire.get(server.join("/redirect/2"), follow_redirects=True)
+    assert len(redirected.history) == 2
+    assert wire.get(server.join("/redirect/1")).status_code in (301, 302, 303, 307, 308)

@@ -113,3 +113,39 @@ def test_no_log_record_below_info(caplog: pytest.LogCaptureFixture) -> None:
         with wire.Client(transport=wire.MockTransport(_hop)) as client:
             client.get("https://example.org/end")
     assert caplog.records == []
+
+
+@pytest.mark.parametrize("method", ["iter_bytes", "iter_text", "iter_raw"])
+@pytest.mark.parametrize("chunk_size", [0, -3])
+@pytest.mark.parametrize("streaming", [False, True])
+def test_chunk_size_below_one_is_refused(method: str, chunk_size: int, streaming: bool) -> None:
+    content = iter([b"abc"]) if streaming else b"abc"
+    response = wire.Response(200, content=content)
+    if method == "iter_raw" and not streaming:
+        return  # a body given as a value was read already: iter_raw() is StreamConsumed
+    with pytest.raises(ValueError, match="chunk_size"):
+        list(getattr(response, method)(chunk_size))
+
+
+@pytest.mark.parametrize(
+    ("chunks", "size", "expected"),
+    [
+        ([b"abcdef"], 4, [b"abcd", b"ef"]),
+        ([b"ab", b"cd", b"ef"], 3, [b"abc", b"def"]),
+        ([b"a", b"", b"b"], None, [b"a", b"b"]),
+        ([], 2, []),
+    ],
+)
+def test_iter_bytes_rechunks(chunks: list[bytes], size: int | None, expected: list[bytes]) -> None:
+    assert list(wire.Response(200, content=iter(chunks)).iter_bytes(size)) == expected
+
+
+def test_iter_bytes_without_chunk_size_does_not_copy() -> None:
+    chunk = b"x" * 100_000
+    parts = list(wire.Response(200, content=iter([chunk])).iter_bytes())
+    assert parts[0] is chunk
+
+
+def test_read_of_a_one_chunk_body_does_not_copy() -> None:
+    chunk = b"y" * 100_000
+    assert wire.Response(200, content=iter([chunk])).read() is chunk

@@ -655,3 +655,71 @@ def test_a_byte_stream_given_as_content_is_iterated_not_read() -> None:
     headers, stream = encode_request(content=multipart)
     assert headers == {"Transfer-Encoding": "chunked"}
     assert _read(stream) == _read(multipart)
+
+
+# --- one-shot sources are closed, not left suspended ------------------------------------------
+
+
+def test_sync_generator_source_closed_when_consumer_stops_early() -> None:
+    finished: list[str] = []
+
+    def source() -> Iterator[bytes]:
+        try:
+            yield b"a"
+            yield b"b"
+        finally:
+            finished.append("closed")
+
+    stream = IteratorByteStream(source())
+    iterator = iter(stream)
+    assert next(iterator) == b"a"
+    iterator.close()  # type: ignore[attr-defined]
+    assert finished == ["closed"]
+
+
+def test_sync_generator_source_closed_by_stream_close() -> None:
+    finished: list[str] = []
+
+    def source() -> Iterator[bytes]:
+        try:
+            yield b"a"
+        finally:
+            finished.append("closed")
+
+    generator = source()
+    next(generator)  # started elsewhere, then handed over
+    IteratorByteStream(generator).close()
+    assert finished == ["closed"]
+
+
+def test_async_generator_source_closed_when_consumer_stops_early() -> None:
+    finished: list[str] = []
+
+    async def source() -> AsyncIterator[bytes]:
+        try:
+            yield b"a"
+            yield b"b"
+        finally:
+            finished.append("closed")
+
+    async def main() -> bytes:
+        iterator = AsyncIteratorByteStream(source()).__aiter__()
+        first = await iterator.__anext__()
+        await iterator.aclose()  # type: ignore[attr-defined]
+        return first
+
+    assert asyncio.run(main()) == b"a"
+    assert finished == ["closed"]
+
+
+def test_async_stream_aclose_closes_an_unstarted_generator_source() -> None:
+    async def source() -> AsyncIterator[bytes]:
+        yield b"never"
+
+    generator = source()
+
+    async def main() -> None:
+        await AsyncIteratorByteStream(generator).aclose()
+
+    asyncio.run(main())
+    assert generator.ag_frame is None  # closed: no frame left to run

@@ -8,6 +8,8 @@ from http.cookiejar import CookieJar
 
 import pytest
 
+from wire.client_core import _cookies
+from wire.client_core._cookies import MAX_COOKIES, MAX_COOKIES_PER_DOMAIN, is_public_suffix
 from wire.client_core._exceptions import CookieConflict
 from wire.client_core._models import Cookies, Request, Response
 
@@ -212,3 +214,119 @@ def test_existing_cookie_header_is_not_overwritten() -> None:
 def test_extract_cookies_needs_a_request() -> None:
     with pytest.raises(RuntimeError, match="request instance has not been set"):
         Cookies().extract_cookies(Response(200, headers={"Set-Cookie": "a=1"}))
+
+
+# --- hostile servers: the stricter policy and the caps ------------------------------------
+
+PSL_MODES = ["builtin", "publicsuffixlist"]
+
+
+@pytest.fixture(params=PSL_MODES)
+def psl_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run with the built-in suffix list, then with the full list when it is installed."""
+    if request.param == "builtin":
+        monkeypatch.setattr(_cookies, "_full_public_suffix_check", lambda: None)
+    else:
+        pytest.importorskip("publicsuffixlist")
+    mode: str = request.param
+    return mode
+
+
+@pytest.mark.parametrize(
+    ("url", "set_cookie"),
+    [
+        ("http://shop.example.co.uk/", "a=1; Domain=co.uk"),
+        ("http://shop.example.com.au/", "a=1; Domain=com.au"),
+        ("http://evil.github.io/", "a=1; Domain=github.io"),
+        ("http://evil.herokuapp.com/", "a=1; Domain=.herokuapp.com"),
+        ("http://shop.example.com/", "a=1; Domain=com"),
+        ("http://127.0.0.1/", "a=1; Domain=0.0.1"),
+        ("http://10.1.2.3/", "a=1; Domain=2.3"),
+        ("http://[::1]/", "a=1; Domain=1"),
+        ("http://example.com/", "a=b\x01c"),
+        ("http://example.com/", "a=b\x1b[2Jc"),
+        ("http://example.com/", "a\x00=b"),
+        ("http://example.com/", "a=b\x7f"),
+    ],
+)
+def test_hostile_cookies_are_refused(psl_mode: str, url: str, set_cookie: str) -> None:
+    assert list(_received(url, set_cookie).jar) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "set_cookie", "domain", "value"),
+    [
+        ("http://shop.example.co.uk/", "a=1; Domain=example.co.uk", ".example.co.uk", "1"),
+        ("http://me.github.io/", "a=1; Domain=me.github.io", ".me.github.io", "1"),
+        ("http://127.0.0.1/", "a=1; Domain=127.0.0.1", ".127.0.0.1", "1"),
+        ("http://127.0.0.1/", "a=1", "127.0.0.1", "1"),
+        ("http://example.com/", "a=b\tc d", "example.com", "b\tc d"),  # HTAB and SP pass
+    ],
+)
+def test_ordinary_cookies_are_still_stored(
+    psl_mode: str, url: str, set_cookie: str, domain: str, value: str
+) -> None:
+    stored = [(cookie.domain, cookie.value) for cookie in _received(url, set_cookie).jar]
+    assert stored == [(domain, value)]
+
+
+@pytest.mark.parametrize(
+    ("domain", "expected"),
+    [
+        ("com", True),
+        ("co.uk", True),
+        ("github.io", True),
+        ("co.za", True),
+        ("com.zz", True),  # the co.XX rule of thumb
+        ("example.co.uk", False),
+        ("example.com", False),
+        ("me.github.io", False),
+        ("shop.example.com", False),
+    ],
+)
+def test_builtin_public_suffix_approximation(
+    monkeypatch: pytest.MonkeyPatch, domain: str, expected: bool
+) -> None:
+    monkeypatch.setattr(_cookies, "_full_public_suffix_check", lambda: None)
+    assert is_public_suffix(domain) is expected
+
+
+def test_a_callers_own_jar_keeps_its_own_policy() -> None:
+    # The caller chose the jar (and its policy): wire does not override it.
+    cookies = Cookies(CookieJar())
+    assert len(_received("http://evil.github.io/", "a=1; Domain=github.io", jar=cookies)) == 1
+
+
+def test_cookies_per_domain_are_capped_keeping_the_newest() -> None:
+    lines = [f"c{index}=v; Path=/" for index in range(MAX_COOKIES_PER_DOMAIN + 20)]
+    cookies = _received("http://example.com/", *lines)
+    assert len(cookies) == MAX_COOKIES_PER_DOMAIN
+    assert "c19" not in cookies and "c20" in cookies
+    # A later response's cookie is newer than all of those: the oldest goes instead.
+    _received("http://example.com/", "late=1", jar=cookies)
+    assert len(cookies) == MAX_COOKIES_PER_DOMAIN
+    assert "late" in cookies and "c20" not in cookies
+
+
+def test_cookie_caps_drop_the_least_recently_set_across_domains() -> None:
+    cookies = Cookies()
+    for host in ("a.test", "b.test", "c.test"):
+        _received(f"http://{host}/", "one=1", "two=2", jar=cookies)
+    _received("http://a.test/", "one=again", jar=cookies)  # set again: now the newest
+    _cookies._evict_over_limits(cookies.jar, per_domain=2, total=4)
+    assert sorted((cookie.domain, cookie.name) for cookie in cookies.jar) == [
+        ("a.test", "one"),
+        ("b.test", "two"),
+        ("c.test", "one"),
+        ("c.test", "two"),
+    ]
+
+
+def test_total_cap_applies_to_a_flood_over_many_domains() -> None:
+    cookies = Cookies()
+    per_host = MAX_COOKIES // 20  # under the per-domain cap: only the total one applies
+    for index in range(21):
+        names = [f"c{n}=v" for n in range(per_host)]
+        _received(f"http://host{index}.test/", *names, jar=cookies)
+    assert len(cookies) == MAX_COOKIES
+    assert not any(cookie.domain == "host0.test" for cookie in cookies.jar)

@@ -14,6 +14,7 @@ import pytest
 import zstandard
 
 from wire.client_core._decoders import (
+    DECODE_STEP_BYTES,
     SUPPORTED_DECODERS,
     BrotliDecoder,
     ByteChunker,
@@ -253,6 +254,89 @@ def test_multi_decoder_reports_truncation_of_the_inner_encoding() -> None:
     decoder.decode(encoded)
     with pytest.raises(DecodingError, match="deflate data is truncated"):
         decoder.flush()
+
+
+# --- bounded output (decompression bombs) ------------------------------------------------
+
+MIB = 1024 * 1024
+BOMB = 16 * MIB  # zeros: the most compressible body there is
+
+# Largest piece each decoder may yield in one step (see the module's notes): zlib stops at
+# DECODE_STEP_BYTES, brotli may pass it by one internal buffer, and a zstd input slice
+# regenerates at most (slice / 4 + 1) blocks of 128 KiB.
+PIECE_LIMITS = {
+    "gzip": DECODE_STEP_BYTES,
+    "deflate-zlib": DECODE_STEP_BYTES,
+    "deflate-raw": DECODE_STEP_BYTES,
+    "br": 4 * DECODE_STEP_BYTES,
+    "zstd": (128 // 4 + 1) * 128 * 1024,
+}
+
+
+def _zero_stream(compress: Callable[[bytes], bytes]) -> bytes:
+    return compress(bytes(BOMB))
+
+
+@pytest.mark.parametrize("feed", [64 * 1024, None], ids=["64KiB-reads", "one-read"])
+@pytest.mark.parametrize(("name", "decoder_class", "compress"), ENCODERS, ids=ENCODER_IDS)
+def test_decode_iter_yields_a_bomb_in_bounded_pieces(
+    name: str,
+    decoder_class: Callable[[], ContentDecoder],
+    compress: Callable[[bytes], bytes],
+    feed: int | None,
+) -> None:
+    decoder = decoder_class()
+    total = largest = 0
+    for chunk in _split(_zero_stream(compress), feed):
+        for piece in decoder.decode_iter(chunk):
+            assert piece, "decode_iter() yields no empty pieces"
+            total += len(piece)
+            largest = max(largest, len(piece))
+    total += sum(len(piece) for piece in decoder.flush_iter())
+    assert total == BOMB
+    assert largest <= PIECE_LIMITS[name]
+
+
+@pytest.mark.parametrize("size", [1, 4096, None])
+@pytest.mark.parametrize(("name", "decoder_class", "compress"), ENCODERS, ids=ENCODER_IDS)
+def test_decode_iter_round_trips_like_decode(
+    name: str,
+    decoder_class: Callable[[], ContentDecoder],
+    compress: Callable[[bytes], bytes],
+    size: int | None,
+) -> None:
+    body = BODY * 30  # several steps' worth once decoded
+    decoder = decoder_class()
+    chunks = _split(compress(body), size)
+    pieces = [piece for chunk in chunks for piece in decoder.decode_iter(chunk)]
+    assert b"".join([*pieces, *decoder.flush_iter()]) == body
+
+
+def test_brotlicffi_backend_also_yields_bounded_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("brotlicffi")
+    monkeypatch.setitem(sys.modules, "brotli", None)
+    decoder = BrotliDecoder()
+    pieces = list(decoder.decode_iter(brotli.compress(bytes(BOMB))))
+    assert sum(map(len, pieces)) == BOMB
+    assert max(map(len, pieces)) <= PIECE_LIMITS["br"]
+    assert decoder.flush() == b""
+
+
+def test_stacked_bomb_is_bounded_through_every_layer() -> None:
+    # gzip inside gzip: the outer layer's pieces expand again in the inner one.
+    encoded = gzip.compress(gzip.compress(bytes(BOMB)))
+    decoder = MultiDecoder([GZipDecoder(), GZipDecoder()])
+    pieces = [*decoder.decode_iter(encoded), *decoder.flush_iter()]
+    assert sum(map(len, pieces)) == BOMB
+    assert max(map(len, pieces)) <= DECODE_STEP_BYTES
+
+
+def test_multi_decoder_flush_iter_passes_each_tail_through_the_later_layers() -> None:
+    # Fed one byte at a time, the layers hold partial data back until the end.
+    encoded = _zlib(gzip.compress(BODY))
+    decoder = MultiDecoder([GZipDecoder(), DeflateDecoder()])
+    head = b"".join(piece for byte in _split(encoded, 1) for piece in decoder.decode_iter(byte))
+    assert head + b"".join(decoder.flush_iter()) == BODY
 
 
 def test_supported_decoders_lists_available_encodings() -> None:

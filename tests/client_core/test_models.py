@@ -457,6 +457,77 @@ def test_decoding_error_carries_the_request() -> None:
     assert info.value.request is request
 
 
+# --- hostile encodings: chain cap, bounded streaming ------------------------------------
+
+
+def _gzip_layers(body: bytes, layers: int) -> bytes:
+    for _ in range(layers):
+        body = gzip.compress(body)
+    return body
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ", ".join(["gzip"] * 5),
+        "gzip, gzip, gzip, gzip, gzip, identity, br",  # a listed coding counts even if unknown
+    ],
+    ids=["five-gzip", "seven-mixed"],
+)
+def test_content_encoding_chain_over_five_is_refused_but_five_is_decoded(header: str) -> None:
+    request = Request("GET", URL)
+    count = len(header.split(","))
+    encoded = _gzip_layers(b"deep", 5)
+    response = Response(
+        200, headers={"Content-Encoding": header}, stream=SyncChunks([encoded]), request=request
+    )
+    if count <= 5:
+        assert response.read() == b"deep"
+        return
+    with pytest.raises(DecodingError) as info:
+        response.read()
+    assert str(info.value) == f"too many Content-Encodings ({count} > 5)"
+    assert info.value.request is request
+
+
+@pytest.mark.parametrize("split_headers", [False, True], ids=["one-header", "six-headers"])
+def test_chain_cap_counts_every_content_encoding_header(split_headers: bool) -> None:
+    headers = (
+        [("Content-Encoding", "identity")] * 6
+        if split_headers
+        else [("Content-Encoding", ", ".join(["identity"] * 6))]
+    )
+    response = Response(200, headers=headers, stream=SyncChunks([b"plain"]))
+    with pytest.raises(DecodingError, match=r"too many Content-Encodings \(6 > 5\)"):
+        list(response.iter_bytes())
+
+
+BOMB_SIZE = 32 * 1024 * 1024
+
+
+def _gzip_bomb() -> list[bytes]:
+    encoded = gzip.compress(bytes(BOMB_SIZE), compresslevel=9)  # about 32 KiB
+    return [encoded[start : start + 16_384] for start in range(0, len(encoded), 16_384)]
+
+
+def test_iter_bytes_streams_a_bomb_in_pieces_of_at_most_64_kib() -> None:
+    response = Response(200, headers={"Content-Encoding": "gzip"}, stream=SyncChunks(_gzip_bomb()))
+    sizes = [len(chunk) for chunk in response.iter_bytes()]
+    assert sum(sizes) == BOMB_SIZE
+    assert max(sizes) <= 64 * 1024
+
+
+def test_aiter_bytes_streams_a_bomb_in_pieces_of_at_most_64_kib() -> None:
+    async def scenario() -> list[int]:
+        stream = AsyncChunks(_gzip_bomb())
+        response = Response(200, headers={"Content-Encoding": "gzip"}, stream=stream)
+        return [len(chunk) async for chunk in response.aiter_bytes()]
+
+    sizes = asyncio.run(scenario())
+    assert sum(sizes) == BOMB_SIZE
+    assert max(sizes) <= 64 * 1024
+
+
 @pytest.mark.parametrize(
     ("content_type", "default_encoding", "body", "encoding", "text"),
     [

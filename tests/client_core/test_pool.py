@@ -7,6 +7,7 @@ connections (pure bookkeeping, no I/O).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 import typing
@@ -517,3 +518,97 @@ def test_async_fast_path_matches_the_sync_path_on_raw_responses(
     expected = _outcome_sync(url)
     assert _outcome_async(url, trace=False) == expected  # the lean path
     assert _outcome_async(url, trace=True) == expected  # httpcore's own path
+
+
+# --- response limits and the reuse rule, on every HTTP/1.1 path ----------------------------------
+
+LIMIT_CASES = {
+    "1xx-flood": b"HTTP/1.1 100 Continue\r\n\r\n" * 60 + b"HTTP/1.1 200 OK\r\n\r\n",
+    "field-count": b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(600))
+    + b"Content-Length: 0\r\n\r\n",
+    "long-field": b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n",
+    "http-3": b"HTTP/3.0 200 OK\r\nContent-Length: 0\r\n\r\n",
+}
+LIMIT_MESSAGES = {
+    "1xx-flood": "interim", "field-count": "header fields", "long-field": "header block",
+    "http-3": "HTTP version",
+}
+
+
+@pytest.mark.parametrize("case", LIMIT_CASES)
+@pytest.mark.parametrize("mode", ["sync", "asyncio", "asyncio-traced", "trio"])
+def test_hostile_response_heads_are_refused(raw_server: typing.Any, case: str, mode: str) -> None:
+    url = raw_server.set_response(f"/limits/{case}", LIMIT_CASES[case])
+    names, trace = recorder("asyncio")
+    extensions = {"trace": trace} if mode == "asyncio-traced" else {}
+    with pytest.raises(wire.RemoteProtocolError, match=LIMIT_MESSAGES[case]):
+        fetch(mode.removesuffix("-traced"), url, extensions=extensions)
+
+
+def test_a_few_interim_responses_and_big_ordinary_heads_pass(raw_server: typing.Any) -> None:
+    head = b"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" * 3 + b"HTTP/1.1 200 OK\r\n"
+    head += b"".join(b"X-H%d: %s\r\n" % (i, b"c" * 100) for i in range(100))
+    url = raw_server.set_response("/limits/ok", head + b"Content-Length: 2\r\n\r\nok")
+    for mode in ("sync", "asyncio"):
+        assert fetch(mode, url, probe=lambda r: (r.status_code, r.content)) == (200, b"ok")
+
+
+@contextlib.contextmanager
+def keep_alive_server() -> typing.Iterator[str]:
+    """Answers "/junk" with a 204 followed by stray bytes, anything else with "next"; keeps
+    each connection open for more requests. Yields the base URL."""
+    import socket as socket_module
+
+    listener = socket_module.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve(conn: socket_module.socket) -> None:
+        with conn:
+            buffer = b""
+            while not stop.is_set():  # one request per pass; ends when the client closes
+                while b"\r\n\r\n" not in buffer:
+                    data = conn.recv(65536)
+                    if not data:
+                        return
+                    buffer += data
+                head, _, buffer = buffer.partition(b"\r\n\r\n")
+                if head.split(b" ")[1] == b"/junk":
+                    conn.sendall(b"HTTP/1.1 204 No Content\r\nContent-Length: 7\r\n\r\nsneaky!")
+                else:
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext")
+
+    def accept() -> None:
+        while not stop.is_set():  # ends when the test stops the server
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            conn.settimeout(5)
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+
+@pytest.mark.parametrize("mode", ["sync", "asyncio", "trio"])
+def test_stray_bytes_after_a_response_are_never_the_next_one(mode: str) -> None:
+    """RFC 9112 §6.3: a 204 ends at its head; bytes after it make the connection unusable."""
+    with keep_alive_server() as base:
+        if mode == "sync":
+            with wire.Client(timeout=5) as client:
+                seen = [client.get(base + "/junk").content, client.get(base + "/").content]
+        else:
+
+            async def main() -> list[bytes]:
+                async with wire.AsyncClient(timeout=5) as client:
+                    return [(await client.get(base + path)).content for path in ("/junk", "/")]
+
+            seen = run(typing.cast(Backend, mode), main)
+    assert seen == [b"", b"next"]

@@ -104,6 +104,24 @@ def test_creating_a_client_reuses_the_default_context() -> None:
     assert len(contexts) == 1
 
 
+def test_a_ca_file_context_is_shared_until_the_file_changes(
+    https_server: TLSLocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ca = tmp_path / "ca.pem"
+    ca.write_bytes(Path(https_server.ca_cert_path).read_bytes())
+    first = wire.create_ssl_context(verify=str(ca))
+    assert wire.create_ssl_context(verify=str(ca)) is first
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca))
+    assert wire.create_ssl_context() is first  # the same CA source, the same context
+    ca.write_bytes(ca.read_bytes() + b"\n")
+    assert wire.create_ssl_context(verify=str(ca)) is not first
+    # A shared CA-file context gets ALPN siblings too; it is never given an ALPN list itself.
+    sibling = _config.ssl_context_for_alpn(first, ("h2", "http/1.1"))
+    assert sibling is not first
+    with wire.Client(verify=str(ca), http2=True) as client:
+        assert client.get(https_server.join("/")).http_version == "HTTP/2"
+
+
 @pytest.fixture
 def default_context_trusting(
     https_server: TLSLocalServer, monkeypatch: pytest.MonkeyPatch
@@ -112,7 +130,8 @@ def default_context_trusting(
     import certifi
 
     monkeypatch.setattr(certifi, "where", lambda: https_server.ca_cert_path)
-    monkeypatch.setattr(_config, "_default_context", None)
+    monkeypatch.setattr(_config, "_shared_contexts", {})
+    monkeypatch.setattr(_config, "_shared_keys", {})
     monkeypatch.setattr(_config, "_alpn_contexts", {})
 
 

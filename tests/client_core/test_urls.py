@@ -216,12 +216,30 @@ def test_invalid_a_label_is_shown_as_is() -> None:
         ("https://[2001]/", "Invalid IPv6 address: '[2001]'"),
         ("https://[::1::2]/", "Invalid IPv6 address: '[::1::2]'"),
         ("https://u:p@[invalid!]//evilHost/path?t=w#tw", "Invalid IPv6 address: '[invalid!]'"),
+        # RFC 1035 §2.3.4: the resolver would refuse these with a bare UnicodeError.
+        ("http://a" + "b" * 300 + ".example/", "Invalid host: 309 characters, over 253"),
+        ("http://" + "a" * 64 + ".example/", "Invalid host: a label is longer than 63 characters"),
+        ("http://" + "a" * 64 + "/", "Invalid host: a label is longer than 63 characters"),
+        ("http://" + ".".join(["a" * 63] * 4) + "/", "Invalid host: 255 characters, over 253"),
+        ("http://ö" + "a" * 70 + ".example/", "Invalid IDNA hostname: 'ö" + "a" * 70 + ".example'"),
     ],
 )
 def test_invalid_hosts(url: str, message: str) -> None:
     with pytest.raises(InvalidURL) as exc:
         URL(url)
     assert str(exc.value) == message
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "a" * 63 + ".example",  # the longest label
+        ".".join(["a" * 63] * 3 + ["a" * 61]),  # 253 characters: the longest name
+        ".".join(["a" * 63] * 3 + ["a" * 61]) + ".",  # ... with the root's final dot
+    ],
+)
+def test_hosts_at_the_dns_length_limits_are_accepted(host: str) -> None:
+    assert URL(f"http://{host}/").host == host
 
 
 @pytest.mark.parametrize("host", ["[::ffff:192.168.0.1]", "::ffff:192.168.0.1"])

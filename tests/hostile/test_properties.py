@@ -66,7 +66,12 @@ def test_request_items_parse_or_raise_their_own_error(items: list[str], form: bo
 @given(TOKEN, st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=40))
 def test_header_items_round_trip(name: str, value: str) -> None:
     assume(value == value.strip(" \t"))
-    parsed = parse_request_items([f"{name}:{value}"] if value else [f"{name};"])
+    # `name:@file` and `name:=json` are other separators (the longest one wins, as in
+    # HTTPie): a value starting with "@" or "=" is written with a backslash before it; and a
+    # backslash before a separator character is an escape, so such values are not typable.
+    assume(not any("\\" + char in value for char in ":;=@"))
+    typed = "\\" + value if value.startswith(("@", "=")) else value
+    parsed = parse_request_items([f"{name}:{typed}"] if value else [f"{name};"])
     assert parsed.headers == ((name, value),)
 
 

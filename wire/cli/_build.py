@@ -20,6 +20,7 @@ Only one raw source may be given: --raw, `@file` and data items exclude each oth
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -262,12 +263,26 @@ def _resolve(values: Sequence[str]) -> tuple[tuple[str, int, str], ...]:
     return tuple(entries)
 
 
-def _positive(options: Mapping[str, Any], name: str) -> float | None:
+def _seconds(
+    options: Mapping[str, Any], name: str, *, allow_zero: bool = False
+) -> float | None:
+    """A duration option in seconds: None when not given, else a finite number > 0 (>= 0 with
+    ``allow_zero``). click's float type accepts "nan" and "inf", which would turn a deadline
+    into "never" (every comparison with NaN is false), so they are refused here."""
     value = options.get(name)
-    if value is not None and value <= 0:
+    if value is None:
+        return None
+    value = float(value)
+    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
         flag = "--" + name.replace("_", "-")
-        raise BuildError(f"{flag} must be a positive number of seconds, not {value}")
-    return None if value is None else float(value)
+        kind = "0 or more" if allow_zero else "a positive number of"
+        raise BuildError(f"{flag} must be {kind} seconds, not {value}")
+    return value
+
+
+def _check_download_options(options: Mapping[str, Any]) -> None:
+    if options.get("continue_") and not options.get("download"):
+        raise BuildError("--continue only works with --download")
 
 
 def _client_settings(
@@ -275,7 +290,9 @@ def _client_settings(
     prompt_password: Callable[[str], str] | None,
     path_exists: Callable[[str], bool],
 ) -> ClientSettings:
-    timeout = _positive(options, "timeout")
+    timeout = _seconds(options, "timeout")
+    # Read by the retry loop (_exchange), validated here with the other durations.
+    _seconds(options, "retry_max_time", allow_zero=True)
     max_redirects = options.get("max_redirects", 30)
     if max_redirects < 0:
         raise BuildError(f"--max-redirects must be 0 or more, not {max_redirects}")
@@ -287,8 +304,8 @@ def _client_settings(
         auth=parse_auth(options.get("auth"), options.get("auth_type"), prompt_password),
         auth_from_netrc=not options.get("ignore_netrc"),
         timeout=DEFAULT_TIMEOUT_S if timeout is None else timeout,
-        connect_timeout=_positive(options, "connect_timeout"),
-        max_time=_positive(options, "max_time"),
+        connect_timeout=_seconds(options, "connect_timeout"),
+        max_time=_seconds(options, "max_time"),
         follow_redirects=bool(options.get("follow")),
         max_redirects=max_redirects,
         location_trusted=bool(options.get("location_trusted")),
@@ -347,6 +364,7 @@ def build_request_spec(
     """
     form = bool(options.get("form"))
     multipart = bool(options.get("multipart"))
+    _check_download_options(options)
     if options.get("json_") and (form or multipart):
         raise BuildError("--json and --form/--multipart cannot be used together")
     method, url_arg, item_args = split_method_and_url(options.get("args") or ())

@@ -9,8 +9,6 @@ created. Only the digest algorithms that a download page commonly publishes are 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,6 +116,8 @@ def file_digest(path: Path, algorithm: str) -> str:
         OSError: The file cannot be read.
         ValueError: ``algorithm`` is not in `ALGORITHMS`.
     """
+    import hashlib  # only when a checksum is asked for: it costs start-up time
+
     if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown checksum algorithm {algorithm!r}")
     hasher = hashlib.new(algorithm)
@@ -140,6 +140,8 @@ def verify_file(path: Path, expected: Checksum) -> None:
         ChecksumMismatch: The digests differ.
         OSError: The file cannot be read.
     """
+    import hmac
+
     actual = file_digest(path, expected.algorithm)
     if not hmac.compare_digest(actual, expected.hex_digest):
         raise ChecksumMismatch(path, expected, actual)

@@ -33,10 +33,11 @@ Strategy:
        are inserted into one JSON document; each container's type is fixed by its first use,
        and a conflicting use is an error pointing at the offending part of the item.
 
-Numbers: a ``:=`` integer becomes a Python ``int`` (exact at any size); any other JSON number
-(``1.10``, ``1e3``) becomes a :class:`JSONNumber` that keeps the text as written, because a
-``float`` would re-serialise ``1.10`` as ``1.1`` and ``1e400`` as ``Infinity``. Serialise the
-document with :func:`dump_json` to keep them verbatim, or turn them into floats with
+Numbers: a ``:=`` integer becomes a Python ``int``; any other JSON number (``1.10``, ``1e3``,
+``-0``, an integer longer than Python's 4,300-digit ``int()`` limit) becomes a
+:class:`JSONNumber` that keeps the text as written, because a ``float`` would re-serialise
+``1.10`` as ``1.1`` and ``1e400`` as ``Infinity``. Serialise the document with
+:func:`dump_json` to keep them verbatim, or turn them into floats with
 :func:`to_builtin_json` before handing the value to a ``json=`` API. An object given with
 ``:=`` that repeats a key keeps the last value (as ``json.loads`` does; HTTPie keeps both).
 """
@@ -50,7 +51,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from ._json_number import JSONNumber, dump_json, to_builtin_json
+from ._json_number import JSONNumber, copy_json, dump_json, to_builtin_json
 
 __all__ = [
     "FileItem",
@@ -82,6 +83,8 @@ _OWS: Final = " \t"
 
 # A path index past this would allocate a list of that many nulls; far beyond any real use.
 MAX_JSON_INDEX: Final = 10_000
+# Longest item quoted whole in an error message; longer ones are cut, with their length.
+_MAX_ITEM_SHOWN: Final = 100
 
 # What a user typing a URL writes (`http://x`, `:8000`, `localhost:8000/p`) also splits on `:`.
 _URL_LIKE_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://|[^\s:/@=;]*:\d*(?:[/?#]|$)")
@@ -96,7 +99,9 @@ class RequestItemError(ValueError):
         position: int or None, the 0-based index into ``item`` of the offending character when
             one can be pointed at (nested JSON path errors); None otherwise.
 
-    ``str(error)`` is ``"invalid request item 'ITEM': MESSAGE"``.
+    ``str(error)`` is ``"invalid request item 'ITEM': MESSAGE"``; an item longer than 100
+    characters is cut there and followed by its length, e.g. ``'n:=[[[[...'... (100,003
+    characters)``.
     """
 
     def __init__(self, item: str, message: str, *, position: int | None = None) -> None:
@@ -106,7 +111,7 @@ class RequestItemError(ValueError):
         super().__init__(item, message)
 
     def __str__(self) -> str:
-        return f"invalid request item {self.item!r}: {self.message}"
+        return f"invalid request item {_abbreviate(self.item)}: {self.message}"
 
     def pointer(self) -> str | None:
         """Return the item with a caret line under the offending character.
@@ -120,6 +125,13 @@ class RequestItemError(ValueError):
         if self.position is None:
             return None
         return f"{self.item}\n{' ' * self.position}^"
+
+
+def _abbreviate(item: str) -> str:
+    # A 100,000-character item must not become a 100,000-character error line.
+    if len(item) <= _MAX_ITEM_SHOWN:
+        return repr(item)
+    return f"{item[:_MAX_ITEM_SHOWN]!r}... ({len(item):,} characters)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,13 +318,24 @@ class _Accumulator:
             )
         except json.JSONDecodeError as exc:
             raise self.fail(f"invalid JSON: {exc.msg} (char {exc.pos})") from exc
+        except RecursionError as exc:
+            # json's parser recurses once per nesting level: `[[[[...` 100,000 deep must be
+            # an error line, not a crash.
+            raise self.fail("JSON nested too deeply") from exc
         except ValueError as exc:  # from _reject_json_constant
             raise self.fail(f"invalid JSON: {exc}") from exc
 
 
 def _parse_json_int(text: str) -> int | JSONNumber:
     # "-0" is a valid JSON number that int() would turn into "0".
-    return JSONNumber(text) if text == "-0" else int(text)
+    if text == "-0":
+        return JSONNumber(text)
+    try:
+        return int(text)
+    except ValueError:
+        # Longer than sys.get_int_max_str_digits() (a guard against quadratic int parsing):
+        # still a valid JSON number, so keep and send its exact text.
+        return JSONNumber(text)
 
 
 def _reject_json_constant(name: str) -> Any:
@@ -345,9 +368,10 @@ def _on_header(acc: _Accumulator, split: _Split) -> None:
 
 def _on_empty_header(acc: _Accumulator, split: _Split) -> None:
     if split.value:
+        # repr: the name may hold a newline or control bytes; the message stays one line.
         raise acc.fail(
-            f"unexpected text after ';' (to send an empty header use '{split.key};'; for a"
-            f" header value use '{split.key}:VALUE')"
+            f"unexpected text after ';' (to send an empty header use {split.key + ';'!r}; for"
+            f" a header value use {split.key + ':VALUE'!r})"
         )
     _check_header(acc, split.key, "")
     acc.headers.append((split.key, ""))
@@ -690,7 +714,7 @@ def _insert(acc: _Accumulator, split: _Split, doc: Any, steps: list[_Step], valu
     if doc is None:
         doc = _new_container(steps[0])
     # A later `x[]=` must not mutate the value kept in `data`, nor one shared between items.
-    value = _copy_json(value)
+    value = copy_json(value)
     cursor: Any = doc
     for number, step in enumerate(steps):
         following = steps[number + 1] if number + 1 < len(steps) else None
@@ -753,11 +777,3 @@ def _type_conflict(acc: _Accumulator, split: _Split, cursor: Any, step: _Step) -
         _item_position(split, step.start),
     )
 
-
-def _copy_json(value: Any) -> Any:
-    # json.loads output is a tree (no cycles), so a plain recursive copy is enough.
-    if isinstance(value, dict):
-        return {k: _copy_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy_json(v) for v in value]
-    return value

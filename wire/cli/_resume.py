@@ -27,7 +27,6 @@ import enum
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -55,7 +54,11 @@ STATE_SUFFIX = _filenames.STATE_SUFFIX
 
 _STATE_VERSION = 1
 _MAX_STATE_BYTES = 1 << 20  # a state file is a few hundred bytes; anything larger is junk
-_CONTENT_RANGE = re.compile(r"bytes\s+(?:(\d+)-(\d+)|\*)/(\d+|\*)\s*$", re.IGNORECASE)
+# At most 19 digits a number (any file size fits in 63 bits): a longer one is not a range we
+# could use, and converting thousands of digits would be slow (and refused by int()).
+_CONTENT_RANGE = re.compile(
+    r"bytes\s+(?:(\d{1,19})-(\d{1,19})|\*)/(\d{1,19}|\*)\s*$", re.IGNORECASE
+)
 
 
 class _Headers(Protocol):
@@ -223,6 +226,8 @@ def save_state(part: Path, state: PartState) -> None:
     Raises:
         OSError: The file cannot be written.
     """
+    import tempfile  # here, not at the top: it costs start-up time (random, shutil)
+
     target = state_path(part)
     descriptor, temporary = tempfile.mkstemp(prefix=".wire-", suffix=".tmp", dir=part.parent)
     try:

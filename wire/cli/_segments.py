@@ -163,7 +163,8 @@ def _pump(part: Path, index: int, segment: Segment, stream: RangeStream, shared:
                     return
                 if len(chunk) > remaining:
                     # The 200 response read for the first range goes on past it: stop at
-                    # the range's end. A 206 that does so is checked below by its length.
+                    # the range's end. (A 206 cannot: its Content-Range was checked, and its
+                    # Content-Length framing is enforced by the HTTP/1.1 and HTTP/2 parsers.)
                     chunk = chunk[:remaining]
                 write_all(fd, chunk)
                 remaining -= len(chunk)

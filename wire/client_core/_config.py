@@ -1,13 +1,15 @@
 """Client configuration values: `Timeout`, `Limits`, `Proxy`, and TLS context creation.
 
-Strategy: the default `ssl.SSLContext` (certifi's CA bundle, verification on) is built once
-per process and shared, because loading the bundle costs several milliseconds and creating a
-`Client` should cost far less than that. Any non-default `verify`/`cert` gets its own context.
+Strategy: a verifying `ssl.SSLContext` is built once per process per CA source (certifi's
+bundle by default; SSL_CERT_FILE / SSL_CERT_DIR; a `verify=` path) and shared, because loading
+a bundle costs milliseconds and creating a `Client` should cost far less than that. A client
+certificate, a key log file, `verify=False` or a caller's own context get a context of their
+own.
 
 ALPN (RFC 7301) is a property of a context, and one context is shared by clients that offer
-different protocols (HTTP/1.1 only, or h2 too). So the shared default context itself is never
-given an ALPN list: `ssl_context_for_alpn` hands out one more shared context per ALPN list
-("http/1.1" / "h2, http/1.1" / "h2"), built once per process on first use. A context passed in
+different protocols (HTTP/1.1 only, or h2 too). So a shared context itself is never given an
+ALPN list: `ssl_context_for_alpn` hands out one more shared context per CA source and ALPN
+list ("http/1.1" / "h2, http/1.1" / "h2"), built once per process on first use. A context passed in
 by the user gets its ALPN list set right before each TLS handshake, as httpx does: share such a
 context only between clients with the same `http1`/`http2` settings.
 
@@ -220,10 +222,16 @@ DEFAULT_TIMEOUT_CONFIG = Timeout(timeout=5.0)
 DEFAULT_LIMITS = Limits(max_connections=100, max_keepalive_connections=20)
 DEFAULT_MAX_REDIRECTS = 20
 
-_default_context: ssl.SSLContext | None = None
-_default_context_lock = threading.Lock()
-#: The shared default context's siblings, one per ALPN list (see the module docstring).
-_alpn_contexts: dict[tuple[str, ...], ssl.SSLContext] = {}
+#: Shared verifying contexts, by CA source: ("certifi",), ("file", path, mtime_ns, size),
+#: ("dir", path, mtime_ns). A changed CA file gets a new context.
+_CAKey = tuple[Any, ...]
+_shared_contexts: dict[_CAKey, ssl.SSLContext] = {}
+#: The shared contexts' siblings, one per (CA source, ALPN list) (see the module docstring).
+_alpn_contexts: dict[tuple[_CAKey, tuple[str, ...]], ssl.SSLContext] = {}
+#: id(shared context) -> its CA source, to find its siblings.
+_shared_keys: dict[int, _CAKey] = {}
+_shared_lock = threading.Lock()
+_CERTIFI: _CAKey = ("certifi",)
 
 
 def _new_verifying_context(cafile: str | None, capath: str | None) -> ssl.SSLContext:
@@ -239,15 +247,41 @@ def _keylog_file(trust_env: bool) -> str | None:
     return (os.environ.get("SSLKEYLOGFILE") or None) if trust_env else None
 
 
-def _default_ssl_context() -> ssl.SSLContext:
-    global _default_context
-    if _default_context is None:
-        with _default_context_lock:
-            if _default_context is None:
-                import certifi
+def _context_for_key(key: _CAKey) -> ssl.SSLContext:
+    """A new verifying context for a CA source key."""
+    if key[0] == "certifi":
+        import certifi
 
-                _default_context = _new_verifying_context(certifi.where(), None)
-    return _default_context
+        return _new_verifying_context(certifi.where(), None)
+    if key[0] == "file":
+        return _new_verifying_context(key[1], None)
+    return _new_verifying_context(None, key[1])
+
+
+def _ca_key(cafile: str | None, capath: str | None) -> _CAKey:
+    if cafile is not None:
+        st = os.stat(cafile)
+        return ("file", cafile, st.st_mtime_ns, st.st_size)
+    if capath is not None:
+        return ("dir", capath, os.stat(capath).st_mtime_ns)
+    return _CERTIFI
+
+
+def _shared_context(key: _CAKey) -> ssl.SSLContext:
+    """The process-wide verifying context for `key`, built on first use."""
+    found = _shared_contexts.get(key)
+    if found is None:
+        with _shared_lock:
+            found = _shared_contexts.get(key)
+            if found is None:
+                found = _context_for_key(key)
+                _shared_contexts[key] = found
+                _shared_keys[id(found)] = key
+    return found
+
+
+def _default_ssl_context() -> ssl.SSLContext:
+    return _shared_context(_CERTIFI)
 
 
 def create_ssl_context(
@@ -274,22 +308,22 @@ def create_ssl_context(
         IOError: when a CA path or certificate file does not exist or cannot be read.
         ssl.SSLError: when a certificate or key is invalid.
     """
+    shareable = cert is None and _keylog_file(trust_env) is None
     if isinstance(verify, ssl.SSLContext):
         ctx = verify
     elif verify is True:
         cafile = os.environ.get("SSL_CERT_FILE") if trust_env else None
         capath = os.environ.get("SSL_CERT_DIR") if trust_env else None
-        if (cafile and os.path.isfile(cafile)) or (capath and os.path.isdir(capath)):
-            ctx = _new_verifying_context(
-                cafile if cafile and os.path.isfile(cafile) else None,
-                capath if capath and os.path.isdir(capath) else None,
-            )
-        elif cert is None and _keylog_file(trust_env) is None:
-            return _default_ssl_context()
+        cafile = cafile if cafile and os.path.isfile(cafile) else None
+        capath = capath if capath and os.path.isdir(capath) else None
+        if cafile and capath:
+            ctx = _new_verifying_context(cafile, capath)
         else:
-            import certifi
-
-            ctx = _new_verifying_context(certifi.where(), None)
+            key = _ca_key(cafile, capath)
+            if shareable:
+                # Loading a CA bundle costs milliseconds: share one context per CA source.
+                return _shared_context(key)
+            ctx = _context_for_key(key)
     elif verify is False:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.check_hostname = False
@@ -297,24 +331,32 @@ def create_ssl_context(
     else:
         path = str(verify)
         if os.path.isfile(path):
-            ctx = _new_verifying_context(path, None)
+            key = _ca_key(path, None)
         elif os.path.isdir(path):
-            ctx = _new_verifying_context(None, path)
+            key = _ca_key(None, path)
         else:
             raise OSError(
                 f"Could not find a suitable TLS CA certificate bundle, invalid path: {path}"
             )
+        if shareable:
+            return _shared_context(key)
+        ctx = _context_for_key(key)
     keylog = _keylog_file(trust_env)
     if keylog is not None and not isinstance(verify, ssl.SSLContext):
         ctx.keylog_filename = keylog
     if cert is not None:
-        if isinstance(cert, str):
-            ctx.load_cert_chain(certfile=cert)
-        elif len(cert) == 2:
-            ctx.load_cert_chain(certfile=cert[0], keyfile=cert[1])
-        else:
-            ctx.load_cert_chain(certfile=cert[0], keyfile=cert[1], password=cert[2])
+        _load_client_cert(ctx, cert)
     return ctx
+
+
+def _load_client_cert(ctx: ssl.SSLContext, cert: CertTypes) -> None:
+    """Load a client certificate: a PEM path, (cert, key) or (cert, key, password)."""
+    if isinstance(cert, str):
+        ctx.load_cert_chain(certfile=cert)
+    elif len(cert) == 2:
+        ctx.load_cert_chain(certfile=cert[0], keyfile=cert[1])
+    else:
+        ctx.load_cert_chain(certfile=cert[0], keyfile=cert[1], password=cert[2])
 
 
 def ssl_context_for_alpn(
@@ -331,18 +373,18 @@ def ssl_context_for_alpn(
         context itself, so clients offering different protocols cannot affect each other).
         Any other context is returned after `set_alpn_protocols(alpn)`.
     """
-    default = _default_ssl_context()
-    if context is not None and context is not default:
+    if context is None:
+        context = _default_ssl_context()
+    key = _shared_keys.get(id(context))
+    if key is None or _shared_contexts.get(key) is not context:
         context.set_alpn_protocols(list(alpn))
         return context
-    found = _alpn_contexts.get(alpn)
+    found = _alpn_contexts.get((key, alpn))
     if found is None:
-        with _default_context_lock:
-            found = _alpn_contexts.get(alpn)
+        with _shared_lock:
+            found = _alpn_contexts.get((key, alpn))
             if found is None:
-                import certifi
-
-                found = _new_verifying_context(certifi.where(), None)
+                found = _context_for_key(key)
                 found.set_alpn_protocols(list(alpn))
-                _alpn_contexts[alpn] = found
+                _alpn_contexts[(key, alpn)] = found
     return found

@@ -128,8 +128,21 @@ class IteratorByteStream(SyncByteStream):
                 yield _check_chunk(chunk)
                 chunk = file.read(self.CHUNK_SIZE)
         else:
-            for chunk in self._stream:
-                yield _check_chunk(chunk)
+            iterator = iter(self._stream)
+            try:
+                for chunk in iterator:
+                    yield _check_chunk(chunk)
+            finally:
+                # A generator abandoned half-way is closed now rather than when collected.
+                close = getattr(iterator, "close", None)
+                if close is not None:
+                    close()
+
+    def close(self) -> None:
+        """Close the source when it is a one-shot iterator with `close()` (a generator)."""
+        close = getattr(self._stream, "close", None)
+        if self._is_one_shot and close is not None:
+            close()
 
     def _is_unrewindable_file(self) -> bool:
         return self._is_filelike and self._start_offset is None
@@ -178,8 +191,25 @@ class AsyncIteratorByteStream(AsyncByteStream):
                 yield _check_chunk(chunk)
                 chunk = await reader.aread(self.CHUNK_SIZE)
         else:
-            async for chunk in self._stream:
-                yield _check_chunk(chunk)
+            iterator = aiter(self._stream)
+            try:
+                async for chunk in iterator:
+                    yield _check_chunk(chunk)
+            finally:
+                # `async for` leaves the source suspended when the consumer stops early;
+                # close it here, or trio warns when the garbage collector finds it.
+                await _aclose_iterator(iterator)
+
+    async def aclose(self) -> None:
+        """Close the source when it is a one-shot async iterator (an async generator)."""
+        if self._is_one_shot:
+            await _aclose_iterator(self._stream)
+
+
+async def _aclose_iterator(iterator: object) -> None:
+    aclose = getattr(iterator, "aclose", None)
+    if aclose is not None:
+        await aclose()
 
 
 class UnattachedStream(AsyncByteStream, SyncByteStream):

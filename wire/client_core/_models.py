@@ -1,7 +1,6 @@
-"""The message models: `Request` and `Response` (httpx 0.28 semantics).
-
-`Headers` (`_headers.py`) and `Cookies` (`_cookies.py`) are re-exported from here, where
-httpx keeps them.
+"""The message models: `Response` here, and (httpx 0.28 semantics) `Request` from
+`_request.py`, `Headers` from `_headers.py` and `Cookies` from `_cookies.py`, all re-exported
+from here, where httpx keeps them.
 
 Strategy: a model holds a byte stream (`SyncByteStream`, `AsyncByteStream`, or a
 `ByteStream` that is both) and reads it at most once. Bodies given as values
@@ -30,19 +29,16 @@ import datetime
 import json as jsonlib
 from collections.abc import (
     AsyncGenerator,
-    AsyncIterable,
-    AsyncIterator,
     Callable,
     Generator,
-    Iterable,
     Iterator,
 )
-from types import TracebackType
 from typing import Any, TypeVar, cast
 
-from ._content import ByteStream, UnattachedStream, encode_request, encode_response
+from ._content import ByteStream, UnattachedStream, encode_response
 from ._cookies import Cookies
 from ._decoders import (
+    MAX_CONTENT_ENCODINGS,
     SUPPORTED_DECODERS,
     ByteChunker,
     ContentDecoder,
@@ -51,27 +47,22 @@ from ._decoders import (
     MultiDecoder,
     TextChunker,
     TextDecoder,
+    check_chunk_size,
 )
 from ._exceptions import (
+    DecodingError,
     HTTPStatusError,
-    RequestNotRead,
     ResponseNotRead,
     StreamClosed,
     StreamConsumed,
     request_context,
 )
 from ._headers import Headers, parse_content_type_charset, parse_header_links
-from ._multipart import get_multipart_boundary_from_content_type
+from ._request import AsyncClosingIterator, ClosingIterator, Request
 from ._status_codes import codes
 from ._types import (
     AsyncByteStream,
-    CookieTypes,
     HeaderTypes,
-    QueryParamTypes,
-    RequestContent,
-    RequestData,
-    RequestExtensions,
-    RequestFiles,
     ResponseContent,
     ResponseExtensions,
     SyncByteStream,
@@ -101,204 +92,7 @@ def _is_known_encoding(encoding: str) -> bool:
     return True
 
 
-class _ClosingIterator:
-    """`with` block over a stream's iterator that closes the iterator on exit, so an
-    early `break` by the consumer releases a generator-based stream at once."""
-
-    def __init__(self, iterable: Iterable[bytes]) -> None:
-        self.iterator: Iterator[bytes] = iter(iterable)
-
-    def __enter__(self) -> Iterator[bytes]:
-        return self.iterator
-
-    def __exit__(self, *exc_info: object) -> None:
-        close = getattr(self.iterator, "close", None)
-        if close is not None:
-            close()
-
-
 _T = TypeVar("_T")
-
-
-class _AsyncClosingIterator:
-    """`async with` twin of `_ClosingIterator`: never leaves an async generator unclosed."""
-
-    def __init__(self, iterable: AsyncIterable[bytes]) -> None:
-        self.iterator: AsyncIterator[bytes] = aiter(iterable)
-
-    async def __aenter__(self) -> AsyncIterator[bytes]:
-        return self.iterator
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        aclose = getattr(self.iterator, "aclose", None)
-        if aclose is not None:
-            await aclose()
-
-
-class Request:
-    """An HTTP request: method, URL, headers and a body stream.
-
-    Args:
-        method: str or ASCII bytes; upper-cased ('get' -> 'GET').
-        url: `URL` or str; `params` are merged into its query.
-        params: query parameters merged into `url`; None (default) adds none.
-        headers: anything `Headers()` accepts; None (default) means none.
-        cookies: `Cookies`, a dict or (name, value) list, or a `CookieJar`; the cookies
-            matching `url` become a Cookie header (unless one is set). None: no cookies.
-        content: body as str, bytes, or an (async) iterable of bytes (streamed, chunked).
-        data: form fields (urlencoded; multipart when `files` is given).
-        files: multipart file fields.
-        json: any JSON-serialisable value, sent as application/json.
-        stream: a ready byte stream; when given, *no* header is added automatically
-            (used when copying requests for redirects, or server side).
-        extensions: dict of transport options (e.g. "timeout"); None means {}.
-
-    Unless `stream` is given, framing headers are added as httpx does: `Host` from the URL's
-    netloc (RFC 9110 §7.2; default port omitted), `Content-Length` or
-    `Transfer-Encoding: chunked` from the body (RFC 9112 §6; not both, and not when the user
-    set either), `Content-Length: 0` for a body-less POST/PUT/PATCH, and a multipart body
-    reuses the boundary of a user-supplied `Content-Type` (RFC 7578 §4.1).
-
-    Example:
-        >>> request = Request("post", "https://example.org/items", json={"a": 1})
-        >>> request
-        <Request('POST', 'https://example.org/items')>
-        >>> request.headers["Content-Length"], request.content
-        ('7', b'{"a":1}')
-    """
-
-    def __init__(
-        self,
-        method: str | bytes,
-        url: URL | str,
-        *,
-        params: QueryParamTypes | None = None,
-        headers: HeaderTypes | None = None,
-        cookies: CookieTypes | None = None,
-        content: RequestContent | None = None,
-        data: RequestData | None = None,
-        files: RequestFiles | None = None,
-        json: Any | None = None,
-        stream: SyncByteStream | AsyncByteStream | None = None,
-        extensions: RequestExtensions | None = None,
-    ) -> None:
-        self.method = (method.decode("ascii") if isinstance(method, bytes) else method).upper()
-        # As httpx 0.28: `params` replace the URL's own query (use URL.copy_merge_params
-        # to merge). URL is immutable, so a given URL is shared rather than copied.
-        self.url = URL(url) if params is None else URL(url, params=params)
-        self.headers = Headers(headers)
-        self.extensions: dict[str, Any] = {} if extensions is None else dict(extensions)
-        self.stream: SyncByteStream | AsyncByteStream
-
-        if cookies:
-            Cookies(cookies).set_cookie_header(self)
-
-        if stream is not None:
-            # A given stream is sent as is, with no auto-populated header.
-            self.stream = stream
-            return
-        if content is None and data is None and files is None and json is None:
-            # No body (most requests): skip the encoders.
-            body_headers: dict[str, str] = {}
-            self.stream = ByteStream(b"")
-        else:
-            boundary = None
-            if files:
-                content_type: str | None = self.headers.get("content-type")
-                boundary = get_multipart_boundary_from_content_type(
-                    content_type.encode(self.headers.encoding) if content_type else None
-                )
-            body_headers, self.stream = encode_request(
-                content=content, data=data, files=files, json=json, boundary=boundary
-            )
-        self._prepare(body_headers)
-        if isinstance(self.stream, ByteStream):
-            # A body given as a value is replayable: load it so `.content` works at once.
-            self._content = self.stream._stream
-
-    def _prepare(self, default_headers: dict[str, str]) -> None:
-        headers = self.headers
-        for key, value in default_headers.items():
-            # RFC 9112 §6.2: a sender must not send both; the user's Content-Length wins.
-            if key.lower() == "transfer-encoding" and "Content-Length" in headers:
-                continue
-            headers.setdefault(key, value)
-
-        names = {entry[1] for entry in headers._list}
-        auto_headers: list[tuple[bytes, bytes, bytes]] = []
-        if b"host" not in names and self.url._uri_reference.host:
-            auto_headers.append((b"Host", b"host", self.url.netloc))
-        if (
-            b"content-length" not in names
-            and b"transfer-encoding" not in names
-            and self.method in ("POST", "PUT", "PATCH")
-        ):
-            # RFC 9110 §8.6: a user agent should send Content-Length for a body-carrying
-            # method even when the body is empty.
-            auto_headers.append((b"Content-Length", b"content-length", b"0"))
-        # Host goes first, as in HTTP/1.1 request messages by convention (RFC 9112 §3.2).
-        # A fresh Headers also drops any encoding guessed while reading Content-Type.
-        self.headers = Headers._from_list(auto_headers + headers._list)
-
-    @property
-    def content(self) -> bytes:
-        """The body as bytes.
-
-        Raises:
-            RequestNotRead: the body is a stream that was not read yet (call `read()`).
-        """
-        if not hasattr(self, "_content"):
-            raise RequestNotRead()
-        return self._content
-
-    def read(self) -> bytes:
-        """Read the whole body into memory and return it (bytes); later calls reuse it.
-
-        A consumed one-shot stream is replaced by a replayable in-memory one, so the request
-        can be sent again (redirects, auth retries).
-
-        Raises:
-            RuntimeError: the body is an async-only stream (use `aread()`).
-        """
-        if not hasattr(self, "_content"):
-            if not isinstance(self.stream, Iterable):
-                raise RuntimeError("Attempted to call a sync read on an async stream.")
-            self._content = b"".join(cast(Iterable[bytes], self.stream))
-            if not isinstance(self.stream, ByteStream):
-                self.stream = ByteStream(self._content)
-        return self._content
-
-    async def aread(self) -> bytes:
-        """Async twin of `read()`.
-
-        Raises:
-            RuntimeError: the body is a sync-only stream (use `read()`).
-        """
-        if not hasattr(self, "_content"):
-            if not isinstance(self.stream, AsyncIterable):
-                raise RuntimeError("Attempted to call an async read on a sync stream.")
-            async with _AsyncClosingIterator(self.stream) as parts:
-                self._content = b"".join([part async for part in parts])
-            if not isinstance(self.stream, ByteStream):
-                self.stream = ByteStream(self._content)
-        return self._content
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}({self.method!r}, {str(self.url)!r})>"
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Streams and extensions (which may hold sockets or callbacks) are not picklable.
-        return {k: v for k, v in self.__dict__.items() if k not in ("extensions", "stream")}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self.extensions = {}
-        self.stream = UnattachedStream()
 
 
 class Response:
@@ -430,12 +224,12 @@ class Response:
 
     @property
     def is_informational(self) -> bool:
-        """True for 1xx."""
+        """bool: True for an informational status, 100-199 (RFC 9110 §15.2)."""
         return codes.is_informational(self.status_code)
 
     @property
     def is_success(self) -> bool:
-        """True for 2xx."""
+        """bool: True for a successful status, 200-299 (RFC 9110 §15.3)."""
         return codes.is_success(self.status_code)
 
     @property
@@ -445,17 +239,17 @@ class Response:
 
     @property
     def is_client_error(self) -> bool:
-        """True for 4xx."""
+        """bool: True for a client error status, 400-499 (RFC 9110 §15.5)."""
         return codes.is_client_error(self.status_code)
 
     @property
     def is_server_error(self) -> bool:
-        """True for 5xx."""
+        """bool: True for a server error status, 500-599 (RFC 9110 §15.6)."""
         return codes.is_server_error(self.status_code)
 
     @property
     def is_error(self) -> bool:
-        """True for 4xx and 5xx."""
+        """bool: True for a client or server error status, 400-599."""
         return codes.is_error(self.status_code)
 
     @property
@@ -603,18 +397,28 @@ class Response:
         return jsonlib.loads(self.content, **kwargs)
 
     def _get_content_decoder(self) -> ContentDecoder:
+        """The decoder for Content-Encoding, built once.
+
+        Raises:
+            DecodingError: more than MAX_CONTENT_ENCODINGS codings are listed.
+        """
         # RFC 9110 §8.4: codings are listed in the order applied; MultiDecoder undoes them in
         # reverse. Unknown codings are passed through, as httpx does.
         if not hasattr(self, "_decoder"):
-            decoders: list[ContentDecoder] = []
+            names: list[str] = []
             # Coding names are ASCII tokens (RFC 9110 §8.4.1): read the raw bytes.
             for _, name, raw_value in self.headers._list:
-                if name != b"content-encoding":
-                    continue
-                for value in raw_value.decode("latin-1").split(","):
-                    decoder_cls = SUPPORTED_DECODERS.get(value.strip().lower())
-                    if decoder_cls is not None:
-                        decoders.append(decoder_cls())
+                if name == b"content-encoding":
+                    values = raw_value.decode("latin-1").split(",")
+                    names.extend(value.strip().lower() for value in values if value.strip())
+            # Each layer multiplies a bomb's expansion, and no real server stacks many:
+            # a deliberate limit (RFC 9110 sets none), counting unknown codings too.
+            if len(names) > MAX_CONTENT_ENCODINGS:
+                raise DecodingError(
+                    f"too many Content-Encodings ({len(names)} > {MAX_CONTENT_ENCODINGS})",
+                    request=self._request,
+                )
+            decoders = [SUPPORTED_DECODERS[name]() for name in names if name in SUPPORTED_DECODERS]
             if len(decoders) == 1:
                 self._decoder: ContentDecoder = decoders[0]
             elif decoders:
@@ -629,7 +433,8 @@ class Response:
             if self._content:
                 yield self._content
             return
-        step = max(chunk_size, 1)
+        step = check_chunk_size(chunk_size)
+        assert step is not None
         for start in range(0, len(self._content), step):
             yield self._content[start : start + step]
 
@@ -650,15 +455,15 @@ class Response:
     def _read_stream(self) -> bytes:
         # `read()` without the iter_bytes → iter_raw generator chain: the same checks,
         # counting, decoding and closing, in one loop (this runs for every response).
-        self._start_raw_stream(is_async=False)
         decoder = self._get_content_decoder()
+        self._start_raw_stream(is_async=False)
         parts: list[bytes] = []
         with request_context(request=self._request):
-            with _ClosingIterator(cast(SyncByteStream, self.stream)) as stream:
+            with ClosingIterator(cast(SyncByteStream, self.stream)) as stream:
                 for raw_stream_bytes in stream:
                     self._num_bytes_downloaded += len(raw_stream_bytes)
-                    parts.append(decoder.decode(raw_stream_bytes))
-            parts.append(decoder.flush())
+                    parts.extend(decoder.decode_iter(raw_stream_bytes))
+            parts.extend(decoder.flush_iter())
         self.close()
         # join() returns a lone bytes chunk as is: no copy for a one-chunk body.
         return b"".join([part for part in parts if part])
@@ -692,6 +497,7 @@ class Response:
         Raises:
             StreamConsumed, StreamClosed: see `iter_raw()`.
             DecodingError: the Content-Encoding data is invalid (with `.request` set).
+            ValueError: `chunk_size` is below 1.
         """
         if hasattr(self, "_content"):
             yield from self._iter_content(chunk_size)
@@ -700,9 +506,12 @@ class Response:
         chunker = ByteChunker(chunk_size=chunk_size)
         with request_context(request=self._request):
             with contextlib.closing(self.iter_raw()) as raw:
+                # decode_iter() yields bounded pieces: a compression bomb is never whole.
                 for raw_bytes in raw:
-                    yield from chunker.decode(decoder.decode(raw_bytes))
-            yield from chunker.decode(decoder.flush())
+                    for piece in decoder.decode_iter(raw_bytes):
+                        yield from chunker.decode(piece)
+            for piece in decoder.flush_iter():
+                yield from chunker.decode(piece)
             yield from chunker.flush()
 
     def iter_text(self, chunk_size: int | None = None) -> Generator[str, None, None]:
@@ -752,7 +561,7 @@ class Response:
         self._start_raw_stream(is_async=False)
         chunker = ByteChunker(chunk_size=chunk_size)
         with request_context(request=self._request):
-            with _ClosingIterator(cast(SyncByteStream, self.stream)) as stream:
+            with ClosingIterator(cast(SyncByteStream, self.stream)) as stream:
                 for raw_stream_bytes in stream:
                     self._num_bytes_downloaded += len(raw_stream_bytes)
                     yield from chunker.decode(raw_stream_bytes)
@@ -775,14 +584,32 @@ class Response:
     # --- async streaming (twins of the above) ----------------------------------------------
 
     async def aread(self) -> bytes:
-        """Async twin of `read()`."""
+        """Read and return the whole decoded body (bytes); later calls reuse it.
+
+        Async twin of `read()`.
+
+        Raises:
+            StreamConsumed: the body was already streamed without being stored.
+            StreamClosed: the response was closed before being read.
+            DecodingError: the Content-Encoding data is invalid (with `.request` set).
+            RuntimeError: the stream is sync-only (use `read()`).
+        """
         if not hasattr(self, "_content"):
             async with contextlib.aclosing(self.aiter_bytes()) as parts:
                 self._content = b"".join([part async for part in parts])
         return self._content
 
     def aiter_bytes(self, chunk_size: int | None = None) -> AsyncGenerator[bytes, None]:
-        """Async twin of `iter_bytes()`."""
+        """Iterate the decoded body as bytes chunks (async twin of `iter_bytes()`).
+
+        Args:
+            chunk_size: int bytes per chunk (the last may be shorter); None (default) yields
+                chunks as they are decoded, without re-chunking or copying.
+
+        Raises:
+            StreamConsumed, StreamClosed: see `aiter_raw()`.
+            DecodingError: the Content-Encoding data is invalid (with `.request` set).
+        """
         return self._track(self._aiter_bytes(chunk_size))
 
     async def _aiter_bytes(self, chunk_size: int | None = None) -> AsyncGenerator[bytes, None]:
@@ -795,13 +622,24 @@ class Response:
         with request_context(request=self._request):
             async with contextlib.aclosing(self.aiter_raw()) as raw:
                 async for raw_bytes in raw:
-                    for chunk in chunker.decode(decoder.decode(raw_bytes)):
-                        yield chunk
-            for chunk in [*chunker.decode(decoder.flush()), *chunker.flush()]:
+                    for piece in decoder.decode_iter(raw_bytes):
+                        for chunk in chunker.decode(piece):
+                            yield chunk
+            for piece in decoder.flush_iter():
+                for chunk in chunker.decode(piece):
+                    yield chunk
+            for chunk in chunker.flush():
                 yield chunk
 
     def aiter_text(self, chunk_size: int | None = None) -> AsyncGenerator[str, None]:
-        """Async twin of `iter_text()`."""
+        """Iterate the body as str chunks, decoded with `encoding` (twin of `iter_text()`).
+
+        Args:
+            chunk_size: int characters per chunk; None (default) yields as decoded.
+
+        Raises:
+            StreamConsumed, StreamClosed, DecodingError: see `aiter_bytes()`.
+        """
         return self._track(self._aiter_text(chunk_size))
 
     async def _aiter_text(self, chunk_size: int | None = None) -> AsyncGenerator[str, None]:
@@ -816,7 +654,13 @@ class Response:
                 yield chunk
 
     def aiter_lines(self) -> AsyncGenerator[str, None]:
-        """Async twin of `iter_lines()`."""
+        """Iterate the body's lines as str, without line endings (twin of `iter_lines()`).
+
+        Lines end at \\n, \\r\\n or \\r.
+
+        Raises:
+            StreamConsumed, StreamClosed, DecodingError: see `aiter_bytes()`.
+        """
         return self._track(self._aiter_lines())
 
     async def _aiter_lines(self) -> AsyncGenerator[str, None]:
@@ -842,7 +686,7 @@ class Response:
         self._start_raw_stream(is_async=True)
         chunker = ByteChunker(chunk_size=chunk_size)
         with request_context(request=self._request):
-            async with _AsyncClosingIterator(cast(AsyncByteStream, self.stream)) as stream:
+            async with AsyncClosingIterator(cast(AsyncByteStream, self.stream)) as stream:
                 async for raw_stream_bytes in stream:
                     self._num_bytes_downloaded += len(raw_stream_bytes)
                     for chunk in chunker.decode(raw_stream_bytes):

@@ -403,7 +403,8 @@ def encode_host(host: str) -> str:
         without brackets; or the IDNA "xn--" form of an internationalised name.
 
     Raises:
-        InvalidURL: an invalid IPv4 or IPv6 address, or a name IDNA rejects.
+        InvalidURL: an invalid IPv4 or IPv6 address, a name IDNA rejects, or a name with
+            a label over 63 characters or over 253 characters in all (RFC 1035 §2.3.4).
     """
     if not host:
         return ""
@@ -425,8 +426,30 @@ def encode_host(host: str) -> str:
             # Escapes stay uppercase (RFC 3986 §6.2.2.1), so canonical output re-parses
             # to itself.
             host = _PERCENT_ESCAPE_RE.sub(_upper, host)
-        return _quote_host(host)
-    return _idna_encode(host)
+        return _check_dns_lengths(_quote_host(host))
+    return _check_dns_lengths(_idna_encode(host))
+
+
+#: Longest DNS label and name, in characters (RFC 1035 §2.3.4; 253 without the final dot).
+_MAX_LABEL_LENGTH = 63
+_MAX_HOST_LENGTH = 253
+
+
+def _check_dns_lengths(host: str) -> str:
+    """Return `host`, refusing a name that no resolver accepts.
+
+    Without this, the resolver's own refusal surfaces as a bare UnicodeError at connect time.
+
+    Raises:
+        InvalidURL: a label is over 63 characters, or the name over 253.
+    """
+    if len(host) <= _MAX_LABEL_LENGTH:  # the common case: nothing to split
+        return host
+    if len(host.removesuffix(".")) > _MAX_HOST_LENGTH:
+        raise InvalidURL(f"Invalid host: {len(host)} characters, over {_MAX_HOST_LENGTH}")
+    if any(len(label) > _MAX_LABEL_LENGTH for label in host.split(".")):
+        raise InvalidURL(f"Invalid host: a label is longer than {_MAX_LABEL_LENGTH} characters")
+    return host
 
 
 def _upper(match: re.Match[str]) -> str:

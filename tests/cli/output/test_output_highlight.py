@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from wire.cli.output._highlight import body_spans, head_spans, lexer_for_mime, render_spans
+from wire.cli.output._highlight import (
+    body_spans,
+    head_spans,
+    iter_body_spans,
+    iter_render_spans,
+    lexer_for_mime,
+    render_spans,
+)
 from wire.themes import get_theme
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -126,3 +133,36 @@ def test_head_highlighting(head: str, is_request: bool, expected: str) -> None:
         head_spans(head, is_request=is_request), theme=get_theme("auto"), color_system="standard"
     )
     assert rendered == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "mime"),
+    [
+        ('{"a": [1, "x", null], "b": {}}', "application/json"),
+        ("<p class='x'>hi</p>", "text/html"),
+        ("a=1&b=two", "application/x-www-form-urlencoded"),
+        ("just text", "text/plain"),
+        ("", "application/json"),
+    ],
+)
+def test_streamed_spans_and_rendering_match_the_whole(text: str, mime: str) -> None:
+    spans = list(iter_body_spans(text, mime))
+    assert spans == body_spans(text, mime)
+    assert "".join(span for span, _ in spans) == text
+    # neighbours never share a slot (they are merged)
+    assert all(left[1] != right[1] for left, right in zip(spans, spans[1:], strict=False))
+    theme = get_theme("auto")
+    pieces = list(iter_render_spans(iter(spans), theme=theme, color_system="256"))
+    assert "".join(pieces) == render_spans(spans, theme=theme, color_system="256")
+
+
+def test_big_bodies_are_rendered_in_bounded_pieces() -> None:
+    text = '{"k": "v", "n": 1}\n' * 15_000  # about 300 kB of JSON-lexed text
+    pieces = list(
+        iter_render_spans(
+            iter_body_spans(text, "application/json"), theme=get_theme("auto"),
+            color_system="standard",
+        )
+    )
+    assert len(pieces) > 3 and max(len(piece) for piece in pieces) < 128 * 1024
+    assert ANSI.sub("", "".join(pieces)) == text

@@ -20,6 +20,7 @@ from wire.cli.output import (
     write_request,
     write_response,
 )
+from wire.cli.output._formatters import format_json
 from wire.client_core._exceptions import RequestNotRead
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -355,3 +356,92 @@ def test_binary_notice_takes_the_theme_notice_colour() -> None:
         == "\n".join(f"\x1b[33m{line}\x1b[0m" for line in BINARY_SUPPRESSED_NOTICE.split("\n"))
         + "\n"
     )
+
+
+# --- big bodies: bounded memory, highlighting only up to its limit -------------------------
+
+JSON_HEADERS = FakeHeaders([("Content-Type", "application/json")])
+
+
+def test_one_huge_chunk_is_written_in_bounded_memory() -> None:
+    import hashlib
+    import tracemalloc
+
+    class DigestSink(io.RawIOBase):
+        """A stdout that keeps only a digest of what it was given."""
+
+        def __init__(self) -> None:
+            self.digest = hashlib.sha256()
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data: bytes) -> int:  # type: ignore[override]
+            self.digest.update(data)
+            return len(data)
+
+    body = b"abcdefg\x1b" * (512 * 1024)  # 4 MiB in one chunk, as an unbounded decoder gives
+    expected = hashlib.sha256(b"abcdefg\\x1b" * (512 * 1024) + b"\n").hexdigest()
+    env = _env()
+    sink = DigestSink()
+    env.stdout = sink  # type: ignore[assignment]
+    response = FakeResponse([body], headers=JSON_HEADERS)
+    plan = plan_output(env, OutputOptions(body_only=True), response)
+    tracemalloc.start()
+    try:
+        write_response(env, plan, response, format_limit=128 * 1024)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert sink.digest.hexdigest() == expected  # all of it, sanitised
+    # the 128 KiB format buffer and a few 64 KiB pieces: never a copy of the 4 MiB chunk
+    assert peak < 1024 * 1024, peak
+
+
+def test_body_over_the_highlight_limit_is_formatted_without_colours(monkeypatch) -> None:
+    from wire.cli.output import _writer
+
+    monkeypatch.setattr(_writer, "DEFAULT_HIGHLIGHT_LIMIT", 16)
+    body = b'{"key": "value", "n": [1, 2]}'
+    out = _run(_env(color="256"), FakeResponse([body], headers=JSON_HEADERS))
+    head, _, shown = out.partition(b"\n\n")
+    assert ANSI.search(head.decode())  # the head is still coloured
+    assert shown == b'{\n    "key": "value",\n    "n": [\n        1,\n        2\n    ]\n}\n'
+    small = _run(_env(color="256"), FakeResponse([b"[1]"], headers=JSON_HEADERS), body_only=True)
+    assert ANSI.sub("", small.decode()) == "[\n    1\n]\n" and ANSI.search(small.decode())
+
+
+def test_body_that_formats_too_big_to_highlight_is_not_coloured(monkeypatch) -> None:
+    from wire.cli.output import _writer
+
+    monkeypatch.setattr(_writer, "_HIGHLIGHT_TEXT_LIMIT", 40)
+    body = b"[[[[1, 2, 3]]]]"  # 15 bytes: under the body limit, 100 characters formatted
+    out = _run(_env(color="256"), FakeResponse([body], headers=JSON_HEADERS), body_only=True)
+    assert not ANSI.search(out.decode())
+    assert out.decode() == (format_json(body.decode()) or "") + "\n"
+
+
+def test_streamed_line_longer_than_the_format_limit_is_written_plain(monkeypatch) -> None:
+    from wire.cli.output import _writer
+
+    monkeypatch.setattr(_writer, "DEFAULT_FORMAT_LIMIT", 100)
+    headers = FakeHeaders([("Content-Type", "application/x-ndjson")])
+    chunks = [b'{"a": 1}\n', b'["\x1b' + b"x" * 60, b"y" * 60, b'"]\n{"b": 2}\n']
+    out = _run(_env(color="256"), FakeResponse(chunks, headers=headers), body_only=True)
+    first, _, rest = out.decode().partition('["')
+    assert ANSI.sub("", first) == '{\n    "a": 1\n}\n' and ANSI.search(first)  # formatted
+    rest = '["' + rest
+    # from the long line on: as sent, sanitised, uncoloured
+    assert rest == '["\\x1b' + "x" * 60 + "y" * 60 + '"]\n{"b": 2}\n'
+
+
+def test_long_line_in_stream_mode_is_not_highlighted(monkeypatch) -> None:
+    from wire.cli.output import _writer
+
+    monkeypatch.setattr(_writer, "DEFAULT_HIGHLIGHT_LIMIT", 10)
+    headers = FakeHeaders([("Content-Type", "application/x-ndjson")])
+    chunks = [b'[1]\n["a much longer line"]\n']
+    out = _run(_env(color="256"), FakeResponse(chunks, headers=headers), body_only=True).decode()
+    short, _, long_lines = out.partition('[\n    "a much')
+    assert ANSI.sub("", short) == "[\n    1\n]\n" and ANSI.search(short)
+    assert long_lines == ' longer line"\n]\n'  # formatted, not coloured

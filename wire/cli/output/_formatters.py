@@ -1,27 +1,210 @@
 """Body formatters: ``str`` in, ``str`` out. No colour, no I/O, no terminal knowledge.
 
-Strategy for JSON: parse with hooks that keep what the server sent (key order, duplicate keys,
-number literals such as ``1.10`` or ``12345678901234567890123``) and re-serialise with our own
-small printer; the printer writes non-ASCII characters as they are, except the invisible or
-terminal-affecting ones (C1 controls, DEL, bidi overrides/isolates, line/paragraph separators,
-lone surrogates), which it writes as ``\\uXXXX`` escapes so the output stays valid JSON
-(RFC 8259 §7) and safe to show.
+Strategy for JSON: re-emit the server's own tokens with indentation, never building a tree,
+so what the server sent is kept (key order, duplicate keys, number literals such as ``1.10``
+or ``12345678901234567890123``) and memory stays small whatever the size. A first pass checks
+the grammar and the formatted size (a body is either formatted whole or shown as sent: the
+output cannot be taken back once streamed); a second yields the pieces. Runs of plain scalars
+(``1, 2, 3`` or ``"k": "v", "n": 1``) are matched and joined by the regex engine, 256 at a
+time, not token by token. Strings are copied as they are when ``json.dumps`` would write them
+back unchanged; others are decoded and re-encoded: non-ASCII characters as they are, except
+the invisible or terminal-affecting ones (C1 controls, DEL, bidi overrides/isolates,
+line/paragraph separators, lone surrogates), which become ``\\uXXXX`` escapes so the output
+stays valid JSON (RFC 8259 §7) and safe to show. Sorting keys needs a tree (``json.loads``).
+
+Limits (the body is then shown as sent): nesting deeper than ``MAX_JSON_FORMAT_DEPTH``,
+formatted output over ``max(DEFAULT_JSON_OUTPUT_BUDGET, 8 × body)`` characters (deep nesting
+of tiny values multiplies the size), XML over ``DEFAULT_XML_FORMAT_LIMIT`` characters.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import repeat
 
 #: Indent, in spaces, of formatted JSON (HTTPie's default).
 DEFAULT_JSON_INDENT = 4
+
+#: Longest XML text, in characters, that is re-indented: 1 Mi. minidom holds the whole
+#: document as objects (about 80 bytes and a microsecond per input byte), so a bigger body
+#: is shown as sent.
+DEFAULT_XML_FORMAT_LIMIT = 1024 * 1024
 
 # Characters json.dumps(ensure_ascii=False) writes verbatim but that must not reach a terminal
 # raw: DEL, C1 controls, LS/PS, bidi embeddings/overrides/isolates, lone surrogates.
 _ESCAPE_IN_STRINGS = re.compile(
     "[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
+
+
+#: Most formatted JSON text, in characters, that ``iter_format_json`` produces for a body
+#: (at least; see ``_output_budget``): a deeply nested document of tiny values would
+#: otherwise become a huge block of indentation (10 MiB at depth 900 is gigabytes).
+DEFAULT_JSON_OUTPUT_BUDGET = 64 * 1024 * 1024
+
+# RFC 8259 §2-§7 token patterns; NaN and ±Infinity too, since json.loads accepts them.
+_SPACE = r"[ \t\n\r]*"
+_NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null|NaN|-?Infinity"
+_ANY_STRING = r'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"'
+# A string that json.dumps(ensure_ascii=False) would write back unchanged and that holds
+# nothing _ESCAPE_IN_STRINGS rewrites: copied as is, without decoding.
+_PLAIN_STRING = (
+    '"(?:[^"\\\\\x00-\x1f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]'
+    r'|\\["\\bfnrt])*"'
+)
+_PLAIN_SCALAR = f"(?:{_PLAIN_STRING}|{_NUMBER})"
+_PLAIN_MEMBER = f"{_PLAIN_STRING}{_SPACE}:{_SPACE}{_PLAIN_SCALAR}"
+# Up to 256 array elements or object members matched at once (runs of plain scalars are
+# formatted by the regex engine, not token by token; the cap bounds each run's piece).
+_ELEMENT_RUN = re.compile(f"{_PLAIN_SCALAR}(?:{_SPACE},{_SPACE}{_PLAIN_SCALAR}){{0,255}}")
+_ELEMENT = re.compile(_PLAIN_SCALAR)
+_MEMBER_RUN = re.compile(f"{_PLAIN_MEMBER}(?:{_SPACE},{_SPACE}{_PLAIN_MEMBER}){{0,255}}")
+_MEMBER = re.compile(f"({_PLAIN_STRING}){_SPACE}:{_SPACE}({_PLAIN_SCALAR})")
+# One scalar: group 1 a string, group 2 a number or constant.
+_SCALAR = re.compile(f"({_ANY_STRING})|({_NUMBER})")
+_STRING = re.compile(_ANY_STRING)
+_SPACES = re.compile(_SPACE)
+_IS_PLAIN_STRING = re.compile(_PLAIN_STRING)
+
+# What the formatter expects next: a value, the first member or element (or a close), the
+# next one (after a comma), a colon, or a comma or close (after a value).
+_VALUE, _FIRST, _NEXT, _COLON, _AFTER = range(5)
+_OPENER = {"]": ord("["), "}": ord("{")}
+
+#: Deepest nesting ``iter_format_json`` indents (about what ``json.loads`` parses); a deeper
+#: document is shown as sent. It bounds each line's indentation, hence each piece's size.
+MAX_JSON_FORMAT_DEPTH = 1000
+
+# Formatted characters gathered before a piece is yielded.
+_PIECE_CHARS = 64 * 1024
+
+
+class _InvalidJSON(ValueError):
+    """The text is not one JSON value (or formats beyond the output budget)."""
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def _dump_string(value: str) -> str:
+    return _ESCAPE_IN_STRINGS.sub(_escape_char, json.dumps(value, ensure_ascii=False))
+
+
+def _string_token(token: str) -> str:
+    if _IS_PLAIN_STRING.fullmatch(token):
+        return token
+    return _dump_string(json.loads(token))
+
+
+def _scalar(text: str, pos: int) -> tuple[str, int]:
+    found = _SCALAR.match(text, pos)
+    if found is None:
+        raise _InvalidJSON(pos)
+    token = found.group()
+    return (_string_token(token) if found.lastindex == 1 else token), found.end()
+
+
+def _member_or_key(text: str, pos: int, line: str) -> tuple[str, int, int]:
+    """A run of plain ``"key": scalar`` members, else just the key: (text, end, state)."""
+    found = _MEMBER_RUN.match(text, pos)
+    if found is not None:
+        members = [f"{key}: {value}" for key, value in _MEMBER.findall(found.group())]
+        return ("," + line).join(members), found.end(), _AFTER
+    key = _STRING.match(text, pos)
+    if key is None:
+        raise _InvalidJSON(pos)
+    return _string_token(key.group()), key.end(), _COLON
+
+
+def _element(text: str, pos: int, line: str, in_array: bool) -> tuple[str, int]:
+    """A run of plain array elements (in an array), else one scalar: (text, end)."""
+    found = _ELEMENT_RUN.match(text, pos) if in_array else None
+    if found is not None:
+        return ("," + line).join(_ELEMENT.findall(found.group())), found.end()
+    return _scalar(text, pos)
+
+
+def _json_pieces(text: str, indent: str, budget: int) -> Iterator[str]:
+    """Yield the formatted text of one JSON value in pieces (RFC 8259 §2 grammar).
+
+    Iterative: the open brackets are a bytearray (one byte per level), so any depth is
+    checked in linear time; runs of plain scalars are formatted by the regex engine.
+
+    Raises:
+        _InvalidJSON: ``text`` is not one JSON value, nests deeper than
+            ``MAX_JSON_FORMAT_DEPTH`` or formats to more than ``budget`` characters (raised
+            at the first wrong token, so after some pieces may have been yielded).
+    """
+    stack = bytearray()
+    state, pos, end = _VALUE, 0, len(text)
+    parts: list[str] = []
+    gathered = total = 0
+    lines = ["\n"]  # lines[depth]: a newline and that depth's indentation
+    while (pos := _SPACES.match(text, pos).end()) < end:  # type: ignore[union-attr]
+        char, depth = text[pos], len(stack)
+        if depth > MAX_JSON_FORMAT_DEPTH:
+            raise _InvalidJSON(pos)
+        while len(lines) <= depth:
+            lines.append(lines[-1] + indent)
+        count = len(parts)
+        if char in "]}":
+            if state not in (_FIRST, _AFTER) or not stack or stack.pop() != _OPENER[char]:
+                raise _InvalidJSON(pos)
+            parts.append(char if state == _FIRST else lines[depth - 1] + char)
+            state, pos = _AFTER, pos + 1
+        elif char == "," and state == _AFTER and stack:
+            parts.append(",")
+            state, pos = _NEXT, pos + 1
+        elif char == ":" and state == _COLON:
+            parts.append(": ")
+            state, pos = _VALUE, pos + 1
+        elif state in (_FIRST, _NEXT) and stack[-1] == ord("{"):
+            piece, pos, state = _member_or_key(text, pos, lines[depth])
+            parts += (lines[depth], piece)
+        elif state in (_FIRST, _NEXT, _VALUE):
+            if state != _VALUE:
+                parts.append(lines[depth])
+            if char in "[{":
+                stack.append(ord(char))
+                parts.append(char)
+                state, pos = _FIRST, pos + 1
+            else:
+                piece, pos = _element(text, pos, lines[depth], state != _VALUE)
+                parts.append(piece)
+                state = _AFTER
+        else:
+            raise _InvalidJSON(pos)
+        added = sum(len(part) for part in parts[count:])
+        gathered, total = gathered + added, total + added
+        if total > budget:
+            raise _InvalidJSON(pos)
+        if gathered >= _PIECE_CHARS:  # bounded pieces, and few writes
+            yield "".join(parts)
+            parts.clear()
+            gathered = 0
+    if state != _AFTER or stack:
+        raise _InvalidJSON(pos)
+    yield "".join(parts)
+
+
+def _output_budget(size: int) -> int:
+    # Indenting legitimately multiplies small documents; only runaway growth is refused.
+    return max(DEFAULT_JSON_OUTPUT_BUDGET, 8 * size)
+
+
+def _formatted_length(text: str, indent: str, budget: int) -> int | None:
+    """The formatted length of ``text``; None when invalid JSON or longer than ``budget``."""
+    total = 0
+    try:
+        for piece in _json_pieces(text, indent, budget):
+            total += len(piece)
+    except ValueError:  # _InvalidJSON, or a string token json cannot decode
+        return None
+    return total
 
 
 class _Literal:
@@ -42,41 +225,60 @@ class _Object:
         self.pairs = pairs
 
 
-def _escape_char(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
+def _sorted_tree(text: str) -> object:
+    # Equal literals share one object: `[1,1,1,...]` costs a pointer per element.
+    literals: dict[str, _Literal] = {}
+
+    def literal(token: str) -> _Literal:
+        found = literals.get(token)
+        if found is None:
+            found = literals[token] = _Literal(token)
+        return found
+
+    def members(pairs: list[tuple[str, object]]) -> _Object:
+        return _Object(sorted(pairs, key=lambda pair: pair[0]))  # stable: duplicates in order
+
+    return json.loads(
+        text, object_pairs_hook=members, parse_float=literal, parse_int=literal,
+        parse_constant=literal,
+    )
 
 
-def _dump_string(value: str) -> str:
-    return _ESCAPE_IN_STRINGS.sub(_escape_char, json.dumps(value, ensure_ascii=False))
-
-
-def _dump(
-    value: object, indent: str, level: int, out: list[str], sort_keys: bool = False
-) -> None:
-    if isinstance(value, _Object):
-        items: list[tuple[str | None, object]] = [(key, item) for key, item in value.pairs]
-        if sort_keys:  # stable: duplicate keys keep their order
-            items.sort(key=lambda pair: pair[0] or "")
-        brackets = "{}"
-    elif isinstance(value, list):
-        items = [(None, item) for item in value]
-        brackets = "[]"
-    else:
-        out.append(_dump_scalar(value))
-        return
-    if not items:
-        out.append(brackets)
-        return
-    inner = "\n" + indent * (level + 1)
-    out.append(brackets[0])
-    for index, (key, item) in enumerate(items):
-        out.append(inner)
-        if key is not None:
-            out.append(_dump_string(key) + ": ")
-        _dump(item, indent, level + 1, out, sort_keys)
-        if index < len(items) - 1:
-            out.append(",")
-    out.append("\n" + indent * level + brackets[1])
+def _stream_tree(tree: object, indent: str) -> Iterator[str]:
+    """Yield the formatted pieces of a parsed tree; iterative, so any depth is safe."""
+    parts: list[str] = []
+    gathered = 0
+    # Open containers, innermost last: (numbered members still to write, depth, bracket).
+    frames: list[tuple[Iterator[tuple[int, tuple[str | None, object]]], int, str]] = []
+    value, depth = tree, 0
+    while True:
+        members = value.pairs if isinstance(value, _Object) else value
+        if isinstance(value, _Object | list) and members:
+            parts.append("{" if isinstance(value, _Object) else "[")
+            pairs = value.pairs if isinstance(value, _Object) else zip(repeat(None), value)
+            frames.append((enumerate(pairs), depth + 1, "}" if isinstance(value, _Object) else "]"))
+        else:
+            parts.append(_dump_scalar(value))
+        gathered += len(parts[-1])
+        if gathered >= _PIECE_CHARS:
+            yield "".join(parts)
+            parts.clear()
+            gathered = 0
+        # Move to the next value, closing the containers that are finished.
+        while frames:
+            remaining, depth, bracket = frames[-1]
+            following = next(remaining, None)
+            if following is None:
+                frames.pop()
+                parts.append("\n" + indent * (depth - 1) + bracket)
+                continue
+            number, (key, value) = following
+            lead = ("," if number else "") + "\n" + indent * depth
+            parts.append(lead if key is None else lead + _dump_string(key) + ": ")
+            break
+        if not frames:
+            break
+    yield "".join(parts)
 
 
 def _dump_scalar(value: object) -> str:
@@ -84,11 +286,55 @@ def _dump_scalar(value: object) -> str:
         return value.text
     if isinstance(value, str):
         return _dump_string(value)
+    if isinstance(value, _Object):
+        return "{}"
+    if isinstance(value, list):
+        return "[]"
     if value is True:
         return "true"
     if value is False:
         return "false"
     return "null"
+
+
+def iter_format_json(
+    text: str,
+    indent: int = DEFAULT_JSON_INDENT,
+    sort_keys: bool = False,
+    *,
+    budget: int | None = None,
+) -> Iterator[str] | None:
+    """Pretty-print a JSON document as a stream of pieces, in bounded memory.
+
+    Strategy (see the module docstring): one pass validates the document and measures its
+    formatted length with a tokenizer and a bracket stack (no tree, no recursion); a second
+    re-emits the tokens with indentation, about 64 KiB per piece. Only ``sort_keys`` builds a
+    tree (sorting needs every member of an object), with equal number literals shared.
+
+    Args:
+        text (str): The decoded body.
+        indent (int): Spaces per nesting level. Default 4.
+        sort_keys (bool): Sort object members by key (stable). Default False.
+        budget (int | None): Most characters of formatted output; a document that would
+            exceed it is not formatted. None (default): ``max(64 Mi, 8 × len(text))``.
+
+    Returns:
+        Iterator[str] | None: Pieces whose concatenation is ``format_json(text, ...)``; None
+        when ``text`` is not valid JSON, nests deeper than ``MAX_JSON_FORMAT_DEPTH``, would
+        exceed ``budget``, or (``sort_keys`` only) nests deeper than Python's recursion limit
+        lets ``json`` parse.
+    """
+    text = text.removeprefix("\ufeff")
+    limit = _output_budget(len(text)) if budget is None else budget
+    if _formatted_length(text, " " * indent, limit) is None:
+        return None
+    if not sort_keys:
+        return _json_pieces(text, " " * indent, limit)
+    try:
+        tree = _sorted_tree(text)
+    except (ValueError, RecursionError):
+        return None
+    return _stream_tree(tree, " " * indent)
 
 
 def format_json(
@@ -99,7 +345,8 @@ def format_json(
     Key order and duplicate keys are kept; numbers (and ``NaN``/``Infinity``) are copied as
     literal text, so ``1.10`` stays ``1.10`` and big integers keep every digit; non-ASCII
     text stays as is (no ``\\u`` escapes) except the characters listed in the module
-    docstring. A leading byte-order mark is ignored.
+    docstring. A leading byte-order mark is ignored. Nothing recurses: a document nested
+    100,000 deep is refused in linear time.
 
     Args:
         text (str): The decoded body.
@@ -110,26 +357,15 @@ def format_json(
     Returns:
         str | None: The formatted document without a trailing newline, e.g.
         ``format_json('{"b":1.10,"a":[]}')`` → ``'{\\n    "b": 1.10,\\n    "a": []\\n}'``;
-        None when ``text`` is not valid JSON (or nests too deeply to parse), so the caller
-        shows the body unformatted.
+        None when ``text`` is not valid JSON, or is too deep or would grow too big to format
+        (see ``iter_format_json``), so the caller shows the body unformatted.
 
     Example:
         >>> format_json('{"z": 1e400, "a": "é"}', indent=2)
         '{\\n  "z": 1e400,\\n  "a": "é"\\n}'
     """
-    try:
-        tree = json.loads(
-            text.removeprefix("\ufeff"),
-            object_pairs_hook=_Object,
-            parse_float=_Literal,
-            parse_int=_Literal,
-            parse_constant=_Literal,
-        )
-        out: list[str] = []
-        _dump(tree, " " * indent, 0, out, sort_keys)
-    except (ValueError, RecursionError):
-        return None
-    return "".join(out)
+    pieces = iter_format_json(text, indent, sort_keys)
+    return None if pieces is None else "".join(pieces)
 
 
 def media_type(content_type: str | None) -> str:
@@ -308,6 +544,27 @@ def sort_header_lines(head: str) -> str:
     return "\n".join([start, *fields])
 
 
+def iter_format_body(
+    text: str, mime: str | None, options: FormatOptions | None = None
+) -> Iterator[str]:
+    """``format_body`` as a stream of pieces: JSON is formatted without building its result
+    (``iter_format_json``), so a big body costs little more memory than its text.
+
+    Args:
+        text (str): The decoded body.
+        mime (str | None): The Content-Type value (parameters allowed) or None if absent.
+        options (FormatOptions | None): Indents and sorting; None means the defaults.
+
+    Returns:
+        Iterator[str]: Pieces whose concatenation is ``format_body(text, mime, options)``.
+    """
+    options = options or FormatOptions()
+    if is_json_media_type(mime):
+        pieces = iter_format_json(text, options.json_indent, options.json_sort_keys)
+        return iter([text]) if pieces is None else pieces
+    return iter([format_body(text, mime, options)])
+
+
 def format_body(text: str, mime: str | None, options: FormatOptions | None = None) -> str:
     """Reformat a body according to its media type; unknown types are returned unchanged.
 
@@ -318,13 +575,14 @@ def format_body(text: str, mime: str | None, options: FormatOptions | None = Non
 
     Returns:
         str: The formatted body (no trailing newline added), or ``text`` itself when the type
-        has no formatter or the body does not parse as that type. JSON and XML are formatted.
+        has no formatter or the body does not parse as that type. JSON and XML are formatted
+        (XML only up to ``DEFAULT_XML_FORMAT_LIMIT`` characters).
     """
     options = options or FormatOptions()
     if is_json_media_type(mime):
         formatted = format_json(text, options.json_indent, options.json_sort_keys)
         return text if formatted is None else formatted
-    if options.xml_format and is_xml_media_type(mime):
+    if options.xml_format and is_xml_media_type(mime) and len(text) <= DEFAULT_XML_FORMAT_LIMIT:
         formatted = format_xml(text, options.xml_indent)
         return text if formatted is None else formatted
     return text

@@ -15,7 +15,7 @@ Input text must already be sanitised for the terminal when it comes from the net
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pygments.lexer import RegexLexer, bygroups
@@ -148,14 +148,39 @@ def body_spans(text: str, mime: str | None) -> list[Span]:
         >>> body_spans('{"a": 1}', "application/json")[:3]
         [('{', 'punctuation'), ('"a"', 'json_key'), (':', 'punctuation')]
     """
+    return list(iter_body_spans(text, mime))
+
+
+def iter_body_spans(text: str, mime: str | None) -> Iterator[Span]:
+    """``body_spans`` as a stream: the runs are produced as pygments lexes, never all held.
+
+    Args:
+        text (str): The (formatted, sanitised) body.
+        mime (str | None): Its Content-Type value; None when absent.
+
+    Returns:
+        Iterator[Span]: The runs of ``body_spans(text, mime)``, in order.
+    """
     lexer = lexer_for_mime(mime)
     if lexer is None:
-        return [(text, None)] if text else []
+        if text:
+            yield (text, None)
+        return
     is_json = is_json_media_type(mime)
-    spans: list[Span] = []
+    # Neighbours with the same slot are merged: fewer escape sequences, same look.
+    pending, pending_slot = "", None
     for token_type, value in lexer.get_tokens(text):
-        _append(spans, value, slot_for_token(token_type, is_json=is_json))
-    return spans
+        if not value:
+            continue
+        slot = slot_for_token(token_type, is_json=is_json)
+        if slot == pending_slot:
+            pending += value
+            continue
+        if pending:
+            yield (pending, pending_slot)
+        pending, pending_slot = value, slot
+    if pending:
+        yield (pending, pending_slot)
 
 
 def _status_slot(status: str) -> str:
@@ -239,7 +264,7 @@ def _sgr_parameters(style: Style, system: ColorSystem) -> str:
     return ";".join(codes)
 
 
-def render_spans(spans: Sequence[Span], *, theme: Theme, color_system: str) -> str:
+def render_spans(spans: Iterable[Span], *, theme: Theme, color_system: str) -> str:
     """Render coloured runs as text with ANSI SGR sequences, using rich's colour model.
 
     Each run is wrapped in its slot's SGR sequence and a reset (as rich's console writes
@@ -249,7 +274,7 @@ def render_spans(spans: Sequence[Span], *, theme: Theme, color_system: str) -> s
     too, which costs seconds per megabyte.)
 
     Args:
-        spans (Sequence[Span]): ``(text, slot)`` runs from ``body_spans``/``head_spans``.
+        spans (Iterable[Span]): ``(text, slot)`` runs from ``body_spans``/``head_spans``.
         theme (Theme): Gives each slot's rich style string.
         color_system (str): ``"standard"``, ``"256"`` or ``"truecolor"``; richer colours are
             downsampled to it by rich.
@@ -261,24 +286,49 @@ def render_spans(spans: Sequence[Span], *, theme: Theme, color_system: str) -> s
         KeyError: ``color_system`` is not one of the three names.
         rich.errors.StyleSyntaxError: A slot holds an invalid rich style string.
     """
+    return "".join(iter_render_spans(spans, theme=theme, color_system=color_system))
+
+
+#: Characters of rendered output gathered before ``iter_render_spans`` yields a piece.
+_PIECE_CHARS = 64 * 1024
+
+
+def iter_render_spans(
+    spans: Iterable[Span], *, theme: Theme, color_system: str
+) -> Iterator[str]:
+    """``render_spans`` as a stream of pieces of about 64 KiB, for big bodies.
+
+    Args:
+        spans (Iterable[Span]): ``(text, slot)`` runs, e.g. from ``iter_body_spans``.
+        theme (Theme): Gives each slot's rich style string.
+        color_system (str): ``"standard"``, ``"256"`` or ``"truecolor"``.
+
+    Returns:
+        Iterator[str]: Pieces whose concatenation is ``render_spans(spans, ...)``.
+
+    Raises:
+        KeyError: ``color_system`` is not one of the three names.
+        rich.errors.StyleSyntaxError: A slot holds an invalid rich style string.
+    """
     system = _COLOR_SYSTEMS[color_system]
     sequences: dict[str, str] = {}
     out: list[str] = []
+    gathered = 0
     for text, slot in spans:
-        if slot is None:
-            out.append(text)
-            continue
-        parameters = sequences.get(slot)
-        if parameters is None:
+        parameters = "" if slot is None else sequences.get(slot)
+        if parameters is None and slot is not None:
             parameters = sequences[slot] = _sgr_parameters(
                 Style.parse(getattr(theme, slot)), system
             )
-        if not parameters:  # a slot styled "none"
-            out.append(text)
-            continue
-        out.append(
-            "\n".join(
+        if parameters:
+            text = "\n".join(
                 f"\x1b[{parameters}m{line}\x1b[0m" if line else "" for line in text.split("\n")
             )
-        )
-    return "".join(out)
+        out.append(text)  # uncoloured: no slot, or a slot styled "none"
+        gathered += len(text)
+        if gathered >= _PIECE_CHARS:
+            yield "".join(out)
+            out.clear()
+            gathered = 0
+    if out:
+        yield "".join(out)

@@ -12,8 +12,15 @@ Body strategies, chosen by the plan:
 - ``stream``: chunks are decoded incrementally (the response charset, undecodable bytes
   replaced), sanitised when bound for a terminal, and written as they arrive.
 - otherwise (format and/or colours): the body is buffered up to ``DEFAULT_FORMAT_LIMIT``
-  bytes, then formatted, sanitised and highlighted in one go. A bigger body is written as
-  in ``stream`` mode instead (unformatted, still sanitised), so memory stays bounded.
+  bytes (10 MiB), then formatted and sanitised; it is highlighted too when it is at most
+  ``DEFAULT_HIGHLIGHT_LIMIT`` bytes (1 MiB: pygments needs about a second per MiB), and
+  otherwise written formatted but uncoloured, in pieces. A body over the format limit is
+  written as in ``stream`` mode instead (unformatted, uncoloured, still sanitised).
+
+Memory stays bounded whatever the server sends: chunks are cut into pieces of at most
+``_PIECE_SIZE`` bytes before any copy, JSON is formatted as a stream (its output is never
+held whole), and in line-by-line mode a line longer than the highlight limit is formatted
+without colours, one longer than the format limit stops being buffered and is written plain.
 
 Unless raw, a body whose first chunk looks binary (``is_binary``) is replaced by
 ``BINARY_SUPPRESSED_NOTICE`` and the rest of it is not read.
@@ -31,7 +38,14 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ...themes import get_theme
 from ._binary import BINARY_SUPPRESSED_NOTICE, is_binary, resolve_charset
-from ._formatters import format_body, format_json, is_json_media_type, sort_header_lines
+from ._formatters import (
+    format_body,
+    is_json_media_type,
+    iter_format_body,
+    iter_format_json,
+    media_type,
+    sort_header_lines,
+)
 from ._messages import request_head_text, response_head_text
 from ._sanitize import TerminalSanitizer, sanitize_for_terminal
 
@@ -39,8 +53,19 @@ if TYPE_CHECKING:
     from .._env import Environment
     from ._plan import OutputPlan
 
-#: Largest body (in bytes) that is buffered to be formatted and highlighted: 10 MiB.
+#: Largest body (in bytes) that is buffered to be formatted: 10 MiB.
 DEFAULT_FORMAT_LIMIT = 10 * 1024 * 1024
+
+#: Largest body (in bytes) that is syntax-highlighted: 1 MiB. Bigger ones are formatted
+#: without colours (highlighting costs about a second and tens of MiB per MiB).
+DEFAULT_HIGHLIGHT_LIMIT = 1024 * 1024
+
+# Most bytes (or characters) handled, copied or written at once.
+_PIECE_SIZE = 64 * 1024
+
+# Most characters of formatted text highlighted: formatting can multiply a body's size
+# (indentation), and highlighting time grows with the text, not the body.
+_HIGHLIGHT_TEXT_LIMIT = 8 * DEFAULT_HIGHLIGHT_LIMIT
 
 
 class _Output:
@@ -123,11 +148,47 @@ def _write_head(
     out.flush()
 
 
+def _pieces(chunks: Iterable[bytes | bytearray]) -> Iterator[bytes]:
+    # A decoder may hand over one huge chunk: cut it without copying it whole.
+    for chunk in chunks:
+        if len(chunk) <= _PIECE_SIZE:
+            yield bytes(chunk)
+            continue
+        view = memoryview(chunk)
+        for start in range(0, len(view), _PIECE_SIZE):
+            yield bytes(view[start : start + _PIECE_SIZE])
+
+
+def _text_pieces(text: str) -> Iterator[str]:
+    for start in range(0, len(text), _PIECE_SIZE):
+        yield text[start : start + _PIECE_SIZE]
+
+
 def _first_chunk(chunks: Iterator[bytes]) -> bytes:
     for chunk in chunks:
         if chunk:
             return chunk
     return b""
+
+
+def _write_plain(
+    plan: OutputPlan, out: _Output, text_pieces: Iterable[str], *, flush_each: bool = False
+) -> None:
+    """Write text as is (sanitised for a terminal), piece by piece, then end the line."""
+    sanitizer = TerminalSanitizer() if plan.sanitize else None
+    for text in text_pieces:
+        out.write_text(sanitizer.feed(text) if sanitizer else text)
+        if flush_each:
+            out.flush()
+    if sanitizer:
+        out.write_text(sanitizer.flush())
+    out.end_line()
+
+
+def _decoded(chunks: Iterable[bytes], decoder: codecs.IncrementalDecoder) -> Iterator[str]:
+    for chunk in chunks:
+        yield decoder.decode(chunk)
+    yield decoder.decode(b"", final=True)
 
 
 def _stream_text(
@@ -142,14 +203,7 @@ def _stream_text(
         _stream_lines(env, plan, out, chunks, encoding, mime)
         return
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    sanitizer = TerminalSanitizer() if plan.sanitize else None
-    for chunk in chunks:
-        text = decoder.decode(chunk)
-        out.write_text(sanitizer.feed(text) if sanitizer else text)
-        out.flush()
-    tail = decoder.decode(b"", final=True)
-    out.write_text(sanitizer.feed(tail) + sanitizer.flush() if sanitizer else tail)
-    out.end_line()
+    _write_plain(plan, out, _decoded(_pieces(chunks), decoder), flush_each=True)
 
 
 def _stream_lines(
@@ -160,20 +214,36 @@ def _stream_lines(
     encoding: str,
     mime: str | None,
 ) -> None:
-    """Write complete lines as they arrive, each formatted and highlighted on its own."""
+    """Write complete lines as they arrive, each formatted and highlighted on its own.
+
+    A line that grows past ``DEFAULT_FORMAT_LIMIT`` without ending is not buffered further:
+    it and the rest of the body are written plain (sanitised), as they arrive.
+    """
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    pending = ""
-    for chunk in chunks:
-        pending += decoder.decode(chunk)
-        if "\n" not in pending:
+    # The unfinished line, as a list: only new text is searched and nothing is re-copied,
+    # so a long line costs linear time.
+    pending: list[str] = []
+    pending_size = 0
+    pieces = _pieces(chunks)
+    for piece in pieces:
+        text = decoder.decode(piece)
+        if "\n" not in text:
+            pending.append(text)
+            pending_size += len(text)
+            if pending_size > DEFAULT_FORMAT_LIMIT:
+                plain = replace(plan, format=False, colors=False)
+                _write_plain(plain, out, chain(pending, _decoded(pieces, decoder)), flush_each=True)
+                return
             continue
-        complete, _, pending = pending.rpartition("\n")
-        for line in complete.split("\n"):
-            out.write_text(_render_line(env, plan, line, mime) + "\n")
+        complete, _, tail = text.rpartition("\n")
+        lines = ("".join(pending) + complete).split("\n")
+        pending, pending_size = [tail], len(tail)
+        for line in lines:
+            _write_line(env, plan, out, line, mime)
         out.flush()
-    pending += decoder.decode(b"", final=True)
-    if pending:
-        out.write_text(_render_line(env, plan, pending, mime) + "\n")
+    last = "".join(pending) + decoder.decode(b"", final=True)
+    if last:
+        _write_line(env, plan, out, last, mime)
     out.end_line()
 
 
@@ -181,16 +251,31 @@ def _stream_lines(
 _EVENT_FIELDS = ("data", "event", "id", "retry")
 
 
-def _render_line(env: Environment, plan: OutputPlan, line: str, mime: str | None) -> str:
-    line = line.removesuffix("\r")
+def _line_mime(mime: str | None) -> str | None:
+    # Each NDJSON / JSON Lines / JSON text sequence record is a JSON document.
     bare = (mime or "").split(";", 1)[0].strip().lower()
-    if bare == "text/event-stream":
+    if bare in ("application/x-ndjson", "application/jsonl", "application/json-seq"):
+        return "application/json"
+    return "application/json" if is_json_media_type(bare) else mime
+
+
+def _write_line(
+    env: Environment, plan: OutputPlan, out: _Output, line: str, mime: str | None
+) -> None:
+    line = line.removesuffix("\r")
+    if len(line) > DEFAULT_HIGHLIGHT_LIMIT and media_type(mime) != "text/event-stream":
+        # A long record: formatted as a stream, not coloured (like a long buffered body).
+        _write_buffered_text(env, plan, out, line, _line_mime(mime), highlight=False)
+        return
+    out.write_text(_render_line(env, plan, line, mime) + "\n")
+
+
+def _render_line(env: Environment, plan: OutputPlan, line: str, mime: str | None) -> str:
+    if len(line) > DEFAULT_HIGHLIGHT_LIMIT and plan.colors:
+        plan = replace(plan, colors=False)
+    if media_type(mime) == "text/event-stream":
         return _render_event_line(env, plan, line)
-    if bare in ("application/x-ndjson", "application/jsonl", "application/json-seq") or (
-        is_json_media_type(bare)
-    ):
-        return _render_text_body(env, plan, line, "application/json").rstrip("\n")
-    return _render_text_body(env, plan, line, mime).rstrip("\n")
+    return _render_text_body(env, plan, line, _line_mime(mime)).rstrip("\n")
 
 
 def _render_event_line(env: Environment, plan: OutputPlan, line: str) -> str:
@@ -201,7 +286,8 @@ def _render_event_line(env: Environment, plan: OutputPlan, line: str) -> str:
         return name + colon + value
     space = " " if value.startswith(" ") else ""
     value = value[len(space):]
-    is_json = name == "data" and format_json(value, 0) is not None
+    # Validity only: iter_format_json checks it without building the formatted text.
+    is_json = name == "data" and iter_format_json(value, 0) is not None
     if not plan.colors:
         return f"{name}:{space}{value}"
     from ._highlight import body_spans, render_spans
@@ -244,24 +330,79 @@ def _write_body(
     encoding = resolve_charset(charset)
     if not first:
         return
-    if is_binary(first, encoding):
+    # The first piece is enough to judge, and decoding a huge first chunk whole is not.
+    if is_binary(first[:_PIECE_SIZE], encoding):
         out.write_text(_notice(env, plan, BINARY_SUPPRESSED_NOTICE) + "\n")
         return
     if plan.stream:
         _stream_text(env, plan, out, chain([first], chunks), encoding, mime)
         return
-    buffer = bytearray(first)
-    for chunk in chunks:
-        buffer += chunk
+    buffer = bytearray()
+    pieces = _pieces(chain([first], chunks))
+    for piece in pieces:
+        buffer += piece
         if len(buffer) > format_limit:
             # Too big to format in memory: show it plain (still sanitised), streaming.
             _stream_text(
                 env, replace(plan, format=False, colors=False), out,
-                chain([bytes(buffer)], chunks), encoding,
+                chain(_pieces([buffer]), pieces), encoding,
             )
             return
-    text = bytes(buffer).decode(encoding, errors="replace")
-    out.write_text(_render_text_body(env, plan, text, mime))
+    size = len(buffer)
+    text = buffer.decode(encoding, errors="replace")
+    del buffer  # only the text is needed from here
+    _write_buffered_text(env, plan, out, text, mime, highlight=size <= DEFAULT_HIGHLIGHT_LIMIT)
+
+
+def _write_buffered_text(
+    env: Environment,
+    plan: OutputPlan,
+    out: _Output,
+    text: str,
+    mime: str | None,
+    *,
+    highlight: bool,
+) -> None:
+    """Format (streaming), sanitise and, when ``highlight`` allows, colour a whole body."""
+    pieces = iter_format_body(text, mime, plan.format_options) if plan.format else iter([text])
+    if plan.colors and highlight:
+        formatted, rest = _gather(pieces, _HIGHLIGHT_TEXT_LIMIT)
+        if rest is None:
+            _write_colored(env, plan, out, formatted, mime)
+            return
+        pieces = chain([formatted], rest)  # formatting made it too big to highlight
+    _write_plain(plan, out, (part for piece in pieces for part in _text_pieces(piece)))
+
+
+def _gather(pieces: Iterator[str], limit: int) -> tuple[str, Iterator[str] | None]:
+    """Join pieces until more than ``limit`` characters: (text, None) when all fitted, else
+    (the text so far, the pieces left)."""
+    gathered: list[str] = []
+    total = 0
+    for piece in pieces:
+        gathered.append(piece)
+        total += len(piece)
+        if total > limit:
+            return "".join(gathered), pieces
+    return "".join(gathered), None
+
+
+def _write_colored(
+    env: Environment, plan: OutputPlan, out: _Output, text: str, mime: str | None
+) -> None:
+    from ._highlight import iter_body_spans, iter_render_spans
+
+    if plan.sanitize:
+        text = sanitize_for_terminal(text)
+    if text and not text.endswith("\n"):
+        text += "\n"
+    rendered = iter_render_spans(
+        iter_body_spans(text, mime),
+        theme=get_theme(plan.theme),
+        color_system=env.color_system or "standard",
+    )
+    for piece in rendered:
+        out.write_text(piece)
 
 
 def _charset_param(content_type: str | None) -> str | None:

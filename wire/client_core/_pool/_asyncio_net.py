@@ -190,7 +190,13 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
     async def aclose(self) -> None:
         self._read_deadline.cancel()
         self._write_deadline.cancel()
-        self._transport.close()
+        if self._transport.get_extra_info("ssl_object") is not None:
+            # asyncio's close() of a TLS transport waits for the peer's close_notify (up to
+            # 30 s) before closing the socket, and a loop that ends meanwhile leaks it. Like
+            # httpcore's streams (anyio, standard_compatible=False) we close at once.
+            self._transport.abort()
+        else:
+            self._transport.close()
 
     async def start_tls(
         self,

@@ -6,9 +6,8 @@ The pools do this themselves rather than through httpcore's `HTTPConnection`, fo
   shares one default context per process, so an HTTP/1.1-only client and an HTTP/2 client
   could each rewrite the other's offer. Here the shared default context is never modified:
   each ALPN set gets its own shared context (`_config.ssl_context_for_alpn`).
-- HTTP/2 import cost and window sizes. `h2` (through httpcore's `http2` modules) is imported
-  only when a server selects "h2", or for h2c with prior knowledge, and our HTTP/2
-  connection subclass opens large flow-control windows (see `_h2_class`).
+- HTTP/2 import cost. `h2` (through httpcore's `http2` modules) is imported only when a
+  server selects "h2", or for h2c with prior knowledge (see `_h2_class`).
 
 Trace events keep httpcore's names ("connection.connect_tcp", "connection.start_tls",
 "connection.retry") so that the `trace` request extension sees what httpx users expect.
@@ -16,7 +15,6 @@ Trace events keep httpcore's names ("connection.connect_tcp", "connection.start_
 
 from __future__ import annotations
 
-import functools
 import itertools
 import logging
 import ssl
@@ -28,7 +26,7 @@ import httpcore
 from httpcore._trace import Trace
 
 from .._config import ssl_context_for_alpn
-from ._http11 import AsyncHTTP11
+from ._http11 import HTTP11, AsyncHTTP11
 from ._state import Key
 
 __all__ = ["ConnectOptions", "backoff_delays", "connect_kwargs", "http_layer", "key_of"]
@@ -38,12 +36,8 @@ _logger = logging.getLogger("httpcore.connection")
 #: Seconds before each retry of a failed connect: 0, 0.5, 1, 2, 4... (as httpcore).
 RETRY_BACKOFF_FACTOR = 0.5
 
-#: HTTP/2 flow-control window we open, per connection and for each stream, in bytes.
-#: RFC 9113 §6.9.2 starts both at 65,535 bytes: one window per round trip caps a download at
-#: 64 KiB/RTT. 16 MiB keeps a fast local or long-distance link busy.
+#: The HTTP/2 flow-control window httpcore opens, per connection and per stream, in bytes.
 H2_WINDOW_BYTES = 16 * 1024 * 1024
-#: Bytes asked of the socket per read on an HTTP/2 connection (httpcore reads 64 KiB).
-H2_READ_BYTES = 256 * 1024
 
 
 class ConnectOptions(typing.NamedTuple):
@@ -121,49 +115,23 @@ def http_layer(options: ConnectOptions, key: Key, stream: Any, *, is_async: bool
     if negotiated == "h2" or (options.http2 and not options.http1):
         return _h2_class(is_async)(origin=origin, stream=stream,
                                    keepalive_expiry=options.keepalive_expiry)
-    cls = AsyncHTTP11 if is_async else httpcore.HTTP11Connection
+    cls = AsyncHTTP11 if is_async else HTTP11
     return cls(origin=origin, stream=stream, keepalive_expiry=options.keepalive_expiry)
 
 
 def _h2_class(is_async: bool) -> type[Any]:
-    """httpcore's HTTP/2 connection with 16 MiB windows; imports h2 on first use only."""
-    return _async_h2_class() if is_async else _sync_h2_class()
+    """httpcore's HTTP/2 connection class; imports h2 on first use only.
 
+    Flow control (RFC 9113 §6.9.2 starts every window at 65,535 bytes, one window per round
+    trip): httpcore widens the connection window by 16 MiB at start-up and each stream's by
+    16 MiB once its request is sent, so downloads are not throttled. We measured wider initial
+    windows (SETTINGS_INITIAL_WINDOW_SIZE) and larger reads too: both made 256 MiB downloads
+    from hypercorn slower (h2 copies its receive buffer per frame), so neither is used.
+    """
+    if is_async:
+        from httpcore._async.http2 import AsyncHTTP2Connection
 
-@functools.cache
-def _async_h2_class() -> type[Any]:
-    import h2.settings
-    from httpcore._async.http2 import AsyncHTTP2Connection
-
-    class _AsyncH2(AsyncHTTP2Connection):
-        READ_NUM_BYTES = H2_READ_BYTES
-
-        async def _send_connection_init(self, request: Any) -> None:
-            await super()._send_connection_init(request)
-            # httpcore already widens the connection window by 16 MiB and each stream's by
-            # 16 MiB after its HEADERS; raising SETTINGS_INITIAL_WINDOW_SIZE too lets the
-            # server send a full window before that WINDOW_UPDATE arrives (RFC 9113 §6.9.2).
-            self._h2_state.update_settings(
-                {h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: H2_WINDOW_BYTES}
-            )
-            await self._write_outgoing_data(request)
-
-    return _AsyncH2
-
-
-@functools.cache
-def _sync_h2_class() -> type[Any]:
-    import h2.settings
+        return AsyncHTTP2Connection
     from httpcore._sync.http2 import HTTP2Connection
 
-    class _SyncH2(HTTP2Connection):
-        READ_NUM_BYTES = H2_READ_BYTES
-
-        def _send_connection_init(self, request: Any) -> None:
-            super()._send_connection_init(request)
-            self._h2_state.update_settings(
-                {h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: H2_WINDOW_BYTES}
-            )
-            self._write_outgoing_data(request)
-
-    return _SyncH2
+    return HTTP2Connection

@@ -22,12 +22,13 @@ from typing import Any
 import h11
 import httpcore
 from httpcore._async.http11 import AsyncHTTP11UpgradeStream, HTTPConnectionState
+from httpcore._sync.http11 import HTTPConnectionState as SyncState
 from httpcore._synchronization import AsyncShieldCancellation
 
-__all__ = ["AsyncHTTP11"]
+__all__ = ["HTTP11", "AsyncHTTP11", "H2Body", "wants_trace"]
 
-_logger = logging.getLogger("httpcore.http11")
 _REUSABLE = (HTTPConnectionState.NEW, HTTPConnectionState.IDLE)
+_END_EVENTS = (h11.EndOfMessage, h11.ConnectionClosed)
 
 
 class _NoLock:
@@ -40,8 +41,66 @@ class _NoLock:
         return None
 
 
+#: The most interim (1xx) responses skipped before the final one (RFC 9110 §15.2 sets no
+#: limit; a server sending thousands is hostile, and each arrives too fast for a timeout).
+MAX_INTERIM_RESPONSES = 50
+#: The most header fields in a response head.
+MAX_HEADER_FIELDS = 500
+#: The most bytes in a response head (status line and header fields); h11 refuses more.
+MAX_HEAD_BYTES = 64 * 1024
+
+
 def _remote_error(exc: h11.RemoteProtocolError) -> httpcore.RemoteProtocolError:
-    return httpcore.RemoteProtocolError(str(exc))
+    message = str(exc)
+    if "too long" in message.lower():
+        message = f"Response header block too large (over {MAX_HEAD_BYTES // 1024} KiB)"
+    return httpcore.RemoteProtocolError(message)
+
+
+def new_h11_state() -> h11.Connection:
+    """A client h11 state machine with our limit on the size of a response head."""
+    return h11.Connection(our_role=h11.CLIENT, max_incomplete_event_size=MAX_HEAD_BYTES)
+
+
+def is_final_head(event: Any) -> bool:
+    """True for the response head that ends the interim ones (a final response or a 101)."""
+    return isinstance(event, h11.Response) or (
+        isinstance(event, h11.InformationalResponse) and event.status_code == 101
+    )
+
+
+def head_fields(event: Any, state: h11.Connection) -> tuple[bytes, int, bytes, Any, bytes]:
+    """Check a final head and return httpcore's tuple for it.
+
+    Raises:
+        httpcore.RemoteProtocolError: for an HTTP version other than 1.0 / 1.1 (RFC 9112
+            §2.3: this parser speaks 1.x only), more than MAX_HEADER_FIELDS fields, or a
+            head over MAX_HEAD_BYTES.
+    """
+    if event.http_version not in (b"1.0", b"1.1"):
+        raise httpcore.RemoteProtocolError(
+            f"Unsupported HTTP version in the response: HTTP/{event.http_version.decode()}"
+        )
+    headers = event.headers.raw_items()
+    if len(headers) > MAX_HEADER_FIELDS:
+        raise httpcore.RemoteProtocolError(
+            f"Too many response header fields ({len(headers)}; at most {MAX_HEADER_FIELDS})"
+        )
+    # h11 enforces the size only while a head is incomplete; one that arrived whole is
+    # measured here ("name: value\r\n" per field).
+    size = len(event.reason) + sum(len(name) + len(value) + 4 for name, value in headers)
+    if size > MAX_HEAD_BYTES:
+        raise httpcore.RemoteProtocolError(
+            f"Response header block too large (over {MAX_HEAD_BYTES // 1024} KiB)"
+        )
+    trailing, _ = state.trailing_data
+    return b"HTTP/" + event.http_version, event.status_code, event.reason, headers, trailing
+
+
+def too_many_interim_responses() -> httpcore.RemoteProtocolError:
+    return httpcore.RemoteProtocolError(
+        f"More than {MAX_INTERIM_RESPONSES} interim (1xx) responses before the final one"
+    )
 
 
 class AsyncHTTP11(httpcore.AsyncHTTP11Connection):
@@ -50,6 +109,7 @@ class AsyncHTTP11(httpcore.AsyncHTTP11Connection):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._state_lock = _NoLock()  # type: ignore[assignment]
+        self._h11_state = new_h11_state()
 
     async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
         """Send `request` and return the response with its body unread.
@@ -59,7 +119,7 @@ class AsyncHTTP11(httpcore.AsyncHTTP11Connection):
             httpcore.LocalProtocolError / RemoteProtocolError: for invalid messages.
             httpcore.ReadTimeout, WriteError...: from the network stream.
         """
-        if request.extensions.get("trace") is not None or _logger.isEnabledFor(logging.DEBUG):
+        if wants_trace(request, "httpcore.http11"):
             return await super().handle_async_request(request)
         if self._state not in _REUSABLE:
             raise httpcore.ConnectionNotAvailable()
@@ -104,7 +164,8 @@ class AsyncHTTP11(httpcore.AsyncHTTP11Connection):
         if end:
             await stream.write(end, timeout)
 
-    async def _next_event(self, timeout: float | None) -> Any:
+    async def _receive_event(self, timeout: float | None = None) -> Any:
+        """The next h11 event, reading from the network as needed (both paths use this)."""
         state = self._h11_state
         while True:  # ends with an event; each pass reads from the network or fails
             try:
@@ -120,31 +181,44 @@ class AsyncHTTP11(httpcore.AsyncHTTP11Connection):
                 )
             state.receive_data(data)
 
+    async def _receive_response_headers(self, request: httpcore.Request) -> Any:
+        """(http_version, status, reason, headers, trailing data) of the final response head.
+
+        Interim (1xx) responses are skipped, at most MAX_INTERIM_RESPONSES of them.
+        """
+        timeout = request.extensions.get("timeout", {}).get("read")
+        for _ in range(MAX_INTERIM_RESPONSES + 1):
+            event = await self._receive_event(timeout)
+            if is_final_head(event):
+                return head_fields(event, self._h11_state)
+        raise too_many_interim_responses()
+
     async def _receive_head(
         self, request: httpcore.Request, timeout: float | None
     ) -> httpcore.Response:
-        while True:  # informational (1xx) responses are skipped, as in httpcore
-            event = await self._next_event(timeout)
-            if isinstance(event, h11.Response):
-                break
-            if isinstance(event, h11.InformationalResponse) and event.status_code == 101:
-                break
+        version, status, reason, headers, trailing = await self._receive_response_headers(
+            request
+        )
         network_stream = self._network_stream
-        if event.status_code == 101 or (
-            request.method == b"CONNECT" and 200 <= event.status_code < 300
-        ):
-            trailing_data, _ = self._h11_state.trailing_data
-            network_stream = AsyncHTTP11UpgradeStream(network_stream, trailing_data)
+        if status == 101 or (request.method == b"CONNECT" and 200 <= status < 300):
+            network_stream = AsyncHTTP11UpgradeStream(network_stream, trailing)
         return httpcore.Response(
-            status=event.status_code,
-            headers=event.headers.raw_items(),
+            status=status,
+            headers=headers,
             content=_Body(self, timeout),
             extensions={
-                "http_version": b"HTTP/" + event.http_version,
-                "reason_phrase": event.reason,
+                "http_version": version,
+                "reason_phrase": reason,
                 "network_stream": network_stream,
             },
         )
+
+    async def _response_closed(self) -> None:
+        await super()._response_closed()
+        if self._state == HTTPConnectionState.IDLE and self._h11_state.trailing_data[0]:
+            # Bytes after the end of the response (a 204 "with a body", or junk): they are
+            # not the next response (RFC 9112 §6.3), so the connection is not reused.
+            await self.aclose()
 
 
 class _Body:
@@ -164,10 +238,10 @@ class _Body:
             raise StopAsyncIteration
         try:
             while True:  # skips events that carry no data; ends at the end of the message
-                event = await self._connection._next_event(self._timeout)
+                event = await self._connection._receive_event(self._timeout)
                 if isinstance(event, h11.Data):
                     return bytes(event.data)
-                if isinstance(event, (h11.EndOfMessage, h11.ConnectionClosed)) or event is h11.PAUSED:
+                if isinstance(event, _END_EVENTS) or event is h11.PAUSED:
                     self._done = True
                     raise StopAsyncIteration
         except StopAsyncIteration:
@@ -179,6 +253,107 @@ class _Body:
             raise
 
     async def aclose(self) -> None:
+        self._done = True
         if not self._closed:
             self._closed = True
             await self._connection._response_closed()
+
+
+_LOGGERS = {name: logging.getLogger(name) for name in ("httpcore.http11", "httpcore.http2")}
+
+
+def wants_trace(request: httpcore.Request, logger_name: str) -> bool:
+    """True when the request is observed: a `trace` extension, or DEBUG logging.
+
+    Args:
+        request: the httpcore request.
+        logger_name: "httpcore.http11" or "httpcore.http2", the logger httpcore would use.
+    """
+    return request.extensions.get("trace") is not None or _LOGGERS[logger_name].isEnabledFor(
+        logging.DEBUG
+    )
+
+
+class H2Body:
+    """An HTTP/2 response body read without httpcore's chain of async generators.
+
+    httpcore reads an HTTP/2 body through two nested async generators. A consumer that stops
+    early closes the stream but leaves both suspended; freed while trio runs, they make trio
+    warn (ResourceWarning). This iterator asks the connection for the stream's events itself
+    (the same calls httpcore's generators make), so there is nothing left to finalise. Traced
+    requests keep httpcore's generators, for their "http2.receive_response_body" events.
+
+    Args:
+        core_stream: httpcore's `HTTP2ConnectionByteStream` for the response.
+    """
+
+    def __init__(self, core_stream: Any) -> None:
+        import h2.events  # already imported: this is an HTTP/2 response
+
+        self._core = core_stream
+        self._data_event = h2.events.DataReceived
+        self._end_event = h2.events.StreamEnded
+        self._done = False
+
+    def __aiter__(self) -> H2Body:
+        return self
+
+    async def __anext__(self) -> bytes:
+        if self._done:
+            raise StopAsyncIteration
+        core = self._core
+        connection, request, stream_id = core._connection, core._request, core._stream_id
+        try:
+            while True:  # ends at the stream's data or its end; each pass awaits an event
+                event = await connection._receive_stream_event(request, stream_id)
+                if isinstance(event, self._data_event):
+                    # Give the window back as we consume (RFC 9113 §6.9), as httpcore does.
+                    connection._h2_state.acknowledge_received_data(
+                        event.flow_controlled_length, stream_id
+                    )
+                    await connection._write_outgoing_data(request)
+                    return bytes(event.data)
+                if isinstance(event, self._end_event):
+                    self._done = True
+                    raise StopAsyncIteration
+        except StopAsyncIteration:
+            raise
+        except BaseException:
+            self._done = True
+            with AsyncShieldCancellation():
+                await core.aclose()
+            raise
+
+    async def aclose(self) -> None:
+        self._done = True
+        await self._core.aclose()
+
+
+class HTTP11(httpcore.HTTP11Connection):
+    """`httpcore.HTTP11Connection` (sync) with the same limits and reuse rule as `AsyncHTTP11`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._h11_state = new_h11_state()
+
+    def _receive_event(self, timeout: float | None = None) -> Any:
+        try:
+            return super()._receive_event(timeout)
+        except httpcore.RemoteProtocolError as exc:
+            if "too long" in str(exc).lower():
+                message = f"Response header block too large (over {MAX_HEAD_BYTES // 1024} KiB)"
+                raise httpcore.RemoteProtocolError(message) from exc
+            raise
+
+    def _receive_response_headers(self, request: httpcore.Request) -> Any:
+        timeout = request.extensions.get("timeout", {}).get("read")
+        for _ in range(MAX_INTERIM_RESPONSES + 1):
+            event = self._receive_event(timeout)
+            if is_final_head(event):
+                return head_fields(event, self._h11_state)
+        raise too_many_interim_responses()
+
+    def _response_closed(self) -> None:
+        super()._response_closed()
+        if self._state == SyncState.IDLE and self._h11_state.trailing_data[0]:
+            self.close()  # see AsyncHTTP11._response_closed

@@ -35,6 +35,7 @@ from ._connect import (
     tls_kwargs,
     trace,
 )
+from ._http11 import H2Body, wants_trace
 from ._state import NEW_CONNECTION, Key, PoolState, Waiter
 
 __all__ = ["AsyncConnectionPool", "ConnectionPool"]
@@ -191,7 +192,12 @@ class AsyncConnectionPool:
             except BaseException:
                 await self._release(key, connection)
                 raise
-            response.stream = _AsyncPooledBody(response.stream, self, key, connection)
+            body = response.stream
+            if connection in self._state.shared.get(key, ()) and not wants_trace(
+                request, "httpcore.http2"
+            ):
+                body = H2Body(body)
+            response.stream = _AsyncPooledBody(body, self, key, connection)
             return typing.cast(httpcore.Response, response)
         raise httpcore.PoolTimeout("Could not place the request on a connection.")
 
@@ -204,11 +210,14 @@ class AsyncConnectionPool:
                 continue
             to_close: list[Any] = []
             grant = self._state.acquire(key, to_close)
-            await self._close(to_close)
             if grant is None:
+                await self._close(to_close)
                 grant = await self._wait(key, deadline)
             if grant is NEW_CONNECTION:
-                return await self._open(key, request)
+                # _open marks the origin as opening before its first await, so that requests
+                # arriving meanwhile wait for a possible HTTP/2 connection.
+                return await self._open(key, request, to_close)
+            await self._close(to_close)
             return grant
 
     async def _wait(self, key: Key, deadline: float | None) -> Any:
@@ -224,22 +233,30 @@ class AsyncConnectionPool:
             raise
         return waiter.grant
 
-    async def _open(self, key: Key, request: httpcore.Request) -> Any:
-        """Open a connection in the slot `acquire` reserved; the slot is freed on failure."""
+    async def _open(
+        self, key: Key, request: httpcore.Request, to_close: list[Any] | None = None
+    ) -> Any:
+        """Open a connection in the slot `acquire` reserved; the slot is freed on failure.
+
+        `to_close` (connections `acquire` evicted) are closed once the origin is marked.
+        """
         opening = None
-        if self._may_multiplex(key):
+        if self._may_multiplex(key) and key not in self._opening_h2:
             opening = self._opening_h2[key] = AsyncEvent()
         try:
+            if to_close:
+                await self._close(to_close)
             stream = await self._connect(key, request)
             connection = http_layer(self._options, key, stream, is_async=True)
         except BaseException:
-            to_close: list[Any] = []
-            self._state.release_slot(to_close)
-            await self._close(to_close)
+            freed: list[Any] = []
+            self._state.release_slot(freed)
+            await self._close(freed)
             raise
         finally:
             if opening is not None:
-                del self._opening_h2[key]
+                if self._opening_h2.get(key) is opening:
+                    del self._opening_h2[key]
                 opening.set()
         is_http11 = isinstance(connection, httpcore.AsyncHTTP11Connection)
         if is_http11:
@@ -389,6 +406,7 @@ class ConnectionPool:
     def _place(self, key: Key, request: httpcore.Request, deadline: float | None) -> Any:
         while True:  # bounded by the deadline; each pass waits for an event
             to_close: list[Any] = []
+            mine: threading.Event | None = None  # set when this request marks the origin
             with self._lock:
                 opening = self._opening_h2.get(key)
                 if opening is None:
@@ -399,7 +417,7 @@ class ConnectionPool:
                         waiter = Waiter(key, event.set)
                         self._state.add_waiter(waiter)
                     elif grant is NEW_CONNECTION and self._may_multiplex(key):
-                        self._opening_h2[key] = threading.Event()
+                        mine = self._opening_h2[key] = threading.Event()
             self._close(to_close)
             if opening is not None:
                 if not opening.wait(_remaining(deadline)):
@@ -408,7 +426,7 @@ class ConnectionPool:
             if waiter is not None:
                 grant = self._wait(waiter, event, deadline)
             if grant is NEW_CONNECTION:
-                return self._open(key, request)
+                return self._open(key, request, mine)
             return grant
 
     def _wait(self, waiter: Waiter, event: threading.Event, deadline: float | None) -> Any:
@@ -423,7 +441,9 @@ class ConnectionPool:
             raise
         return waiter.grant
 
-    def _open(self, key: Key, request: httpcore.Request) -> Any:
+    def _open(
+        self, key: Key, request: httpcore.Request, opening: threading.Event | None
+    ) -> Any:
         try:
             stream = self._connect(key, request)
             connection = http_layer(self._options, key, stream, is_async=False)
@@ -431,7 +451,7 @@ class ConnectionPool:
             to_close: list[Any] = []
             with self._lock:
                 self._state.release_slot(to_close)
-                self._finish_opening(key)
+                self._finish_opening(key, opening)
             self._close(to_close)
             raise
         is_http11 = isinstance(connection, httpcore.HTTP11Connection)
@@ -439,15 +459,17 @@ class ConnectionPool:
             if is_http11:
                 self._known_http11.add(key)
             self._state.add_connection(key, connection, is_shared=not is_http11)
-            self._finish_opening(key)
+            self._finish_opening(key, opening)
         return connection
 
     def _may_multiplex(self, key: Key) -> bool:
         return self._options.may_multiplex(key) and key not in self._known_http11
 
-    def _finish_opening(self, key: Key) -> None:
-        opening = self._opening_h2.pop(key, None)
+    def _finish_opening(self, key: Key, opening: threading.Event | None) -> None:
+        """Wake the requests waiting on `opening` (ours, if any) and unmark the origin."""
         if opening is not None:
+            if self._opening_h2.get(key) is opening:
+                del self._opening_h2[key]
             opening.set()
 
     def _connect(self, key: Key, request: httpcore.Request) -> Any:

@@ -61,7 +61,7 @@ class BoundSyncStream(SyncByteStream):
 
     def __init__(self, stream: SyncByteStream, response: Response, start: float) -> None:
         self._stream = stream
-        self._response = response
+        self._response: Response | None = response
         self._start = start
 
     def __iter__(self) -> Iterator[bytes]:
@@ -70,8 +70,13 @@ class BoundSyncStream(SyncByteStream):
         return self._stream.__iter__()
 
     def close(self) -> None:
-        elapsed = time.perf_counter() - self._start
-        self._response.elapsed = datetime.timedelta(seconds=elapsed)
+        response, self._response = self._response, None
+        if response is not None:
+            elapsed = time.perf_counter() - self._start
+            response.elapsed = datetime.timedelta(seconds=elapsed)
+        # Dropping the response breaks the response <-> stream cycle: once closed, the whole
+        # request/response graph is freed by reference counting, not left to the cyclic GC
+        # (which at 100 concurrent requests cost a third of the throughput).
         self._stream.close()
 
 

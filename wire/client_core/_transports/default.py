@@ -1,8 +1,11 @@
-"""`HTTPTransport` / `AsyncHTTPTransport`: the network edge, over httpcore's connection pools.
+"""`HTTPTransport` / `AsyncHTTPTransport`: the network edge, over wire's connection pools.
 
-This is the only module that imports httpcore, and the one place where httpcore's exceptions
-become ours (`_map_httpcore_exceptions`). It is imported lazily by the clients, so that
-`import wire` stays cheap.
+Direct connections go through `wire.client_core._pool` (httpcore's HTTP/1.1 and HTTP/2
+connection classes under our own O(1) pool, and a native asyncio network backend); proxied
+ones through httpcore's proxy pools. This module and `_pool` are the only importers of
+httpcore, and this is the one place where httpcore's exceptions become ours
+(`_map_httpcore_exceptions`). It is imported lazily by the clients, so that `import wire`
+stays cheap.
 
 Strategy (import cost): `import httpcore` eagerly imports h2, anyio and trio when they are
 installed (about 55 ms together), although a plain HTTP/1.1 request needs none of them.
@@ -302,17 +305,27 @@ def _response_extensions(core_response: typing.Any) -> dict[str, typing.Any]:
 class HTTPTransport(BaseTransport):
     """The default synchronous transport: HTTP/1.1 and HTTP/2 over a connection pool.
 
+    Example (the OS trust store, with the `truststore` extra installed):
+
+        import ssl, truststore, wire
+        ctx = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        client = wire.Client(transport=wire.HTTPTransport(verify=ctx, retries=2))
+
     Args:
-        verify: True (certifi's CA bundle), False, a CA bundle path (str), or an SSLContext.
+        verify: True (certifi's CA bundle, one context shared per process), False, a CA
+            bundle path (str, file or hashed directory), or an `ssl.SSLContext` (e.g.
+            `truststore.SSLContext` for the OS trust store).
         cert: client certificate: a path, `(cert, key)` or `(cert, key, password)`.
-        trust_env: honour SSL_CERT_FILE / SSL_CERT_DIR.
+        trust_env: honour SSL_CERT_FILE / SSL_CERT_DIR / SSLKEYLOGFILE.
         http1: offer HTTP/1.1 (default True).
-        http2: offer HTTP/2 through ALPN (default False); needs the `h2` package.
+        http2: offer HTTP/2 through ALPN (default False); with http1=False, HTTP/2 with prior
+            knowledge (h2c) on http:// URLs. Needs the `h2` package, imported only when used.
         limits: pool `Limits` (connection counts, keep-alive expiry in seconds).
-        proxy: a proxy URL (str/`URL`) or `Proxy`, or None.
+        proxy: a proxy URL (str/`URL`) or `Proxy` (http, https, socks5, socks5h), or None.
         uds: path of a Unix domain socket to connect through, or None.
-        local_address: local IP address to bind to, or None.
-        retries: how many times to retry a failed connect (not a failed request).
+        local_address: local IP address (str) to bind to, or None.
+        retries: how many times to retry a failed connect (not a failed request), with
+            exponential backoff: 0, 0.5, 1, 2... seconds.
         socket_options: `(level, option, value)` tuples applied to new sockets.
 
     Raises:
