@@ -336,3 +336,49 @@ def test_piped_run_imports_no_rich_or_pygments(server) -> None:
     )
     assert done.stdout == JSON_BODY
     assert done.stderr.decode() == "[]"
+
+
+# --- fixes made while integrating ----------------------------------------------------------
+
+
+def test_query_items_are_added_to_the_urls_own_query(server) -> None:
+    code, out, _ = invoke([f"{server.url}/echo?a=1", "b==2", "a==3"], piped())
+    assert code == 0
+    assert json.loads(out)["query"] == "a=1&b=2&a=3"
+
+
+def test_304_not_modified_is_not_a_failure(fault_server) -> None:
+    url = fault_server.canned(
+        "/not-modified", b"HTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\nContent-Length: 0\r\n\r\n"
+    )
+    code, _, err = invoke([url], piped())
+    assert (code, err) == (0, "")
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [["--checksum", "sha256:" + "0" * 64], ["--output-dir", "."], ["--overwrite"],
+     ["--decompress"], ["--segments", "4"], ["--continue"]],
+)
+def test_download_only_options_without_download_are_errors(server, flags: list[str]) -> None:
+    code, out, err = invoke([*flags, f"{server.url}/json"], piped())
+    assert code == 1 and out == b""
+    assert err == f"wire: error: {flags[0]} only works with --download\n"
+
+
+def test_downloads_use_http11_and_identity_unless_asked(
+    https_server, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    base = ["--verify", https_server.ca_cert_path, "-d"]
+    assert invoke([*base, "-o", "plain.json", f"{https_server.url}/echo"], piped())[0] == 0
+    echoed = json.loads((tmp_path / "plain.json").read_bytes())
+    headers = {k.lower(): v for k, v in echoed["headers"]}
+    assert echoed["http_version"] == "1.1"
+    assert headers["accept-encoding"] == "identity"
+    args = [*base, "--http2", "--decompress", "-o", "h2.json", f"{https_server.url}/echo"]
+    assert invoke(args, piped())[0] == 0
+    echoed = json.loads((tmp_path / "h2.json").read_bytes())
+    headers = {k.lower(): v for k, v in echoed["headers"]}
+    assert echoed["http_version"] == "2"
+    assert headers["accept-encoding"] != "identity"

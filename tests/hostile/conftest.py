@@ -1,15 +1,12 @@
 """Fixtures for the hostile suite, and the `hostile` marker.
 
-The suite asserts the behaviour issue 8 asks for, much of which is still being built. While
-it is, it runs only when asked for: ``pytest -m hostile`` (or ``WIRE_HOSTILE=1 pytest``).
-Drop `pytest_ignore_collect` below once the suite is green, so the default run includes it.
+The suite asserts the behaviour issue 8 asks for. It is part of the default run; `-m hostile`
+runs it alone.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -20,14 +17,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "hostile: hostile servers and bad input (issue 8); run with -m hostile"
     )
-
-
-def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    if collection_path.name.startswith("test_") and collection_path.suffix == ".py":
-        asked = "hostile" in (config.option.markexpr or "")
-        if not asked and os.environ.get("WIRE_HOSTILE") != "1":
-            return True
-    return None
 
 
 @pytest.fixture(scope="session")

@@ -280,9 +280,25 @@ def _seconds(
     return value
 
 
+#: Options that mean something only with --download: (click parameter name, flag).
+_DOWNLOAD_ONLY = (
+    ("continue_", "--continue"),
+    ("checksum", "--checksum"),
+    ("output_dir", "--output-dir"),
+    ("overwrite", "--overwrite"),
+    ("decompress", "--decompress"),
+)
+
+
 def _check_download_options(options: Mapping[str, Any]) -> None:
-    if options.get("continue_") and not options.get("download"):
-        raise BuildError("--continue only works with --download")
+    # Silently ignoring them would let a script believe a checksum was verified.
+    if options.get("download"):
+        return
+    for name, flag in _DOWNLOAD_ONLY:
+        if options.get(name):
+            raise BuildError(f"{flag} only works with --download")
+    if int(options.get("segments") or 1) > 1:
+        raise BuildError("--segments only works with --download")
 
 
 def _client_settings(
@@ -315,7 +331,7 @@ def _client_settings(
         cert_key_pass=options.get("cert_key_pass"),
         ssl_version=options.get("ssl_version"),
         ciphers=options.get("ciphers"),
-        http_version=options.get("http_version"),
+        http_version=_http_version(options),
         proxies=_proxies(options.get("proxy") or ()),
         unix_socket=options.get("unix_socket"),
         resolve=_resolve(options.get("resolve") or ()),
@@ -333,6 +349,18 @@ def _typed_path(url: str) -> str:
     for mark in ("?", "#"):
         path = path.partition(mark)[0]
     return path
+
+
+def _http_version(options: Mapping[str, Any]) -> str | None:
+    """--http1.1/--http2/--http2-prior-knowledge; downloads default to HTTP/1.1.
+
+    Bulk transfers are 2-3 times faster over HTTP/1.1 than over HTTP/2 here (h2 handles every
+    8-16 KiB DATA frame in Python), so --download offers h2 only when asked (--http2).
+    """
+    chosen = options.get("http_version")
+    if chosen is None and options.get("download"):
+        return "1.1"
+    return chosen
 
 
 def build_request_spec(
@@ -382,7 +410,7 @@ def build_request_spec(
     has_body = items.has_body or content is not None or multipart
     method = method or default_method(has_body)
     defaults = [("User-Agent", USER_AGENT), *content_headers]
-    if options.get("download"):
+    if options.get("download") and not options.get("decompress"):
         # Save the bytes exactly as sent, so sizes and resumes are exact (no decoding).
         defaults.append(("Accept-Encoding", "identity"))
     headers, unset = _merge_headers(defaults, items.headers)

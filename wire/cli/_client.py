@@ -37,6 +37,7 @@ from ..client_core import (
     Client,
     DigestAuth,
     FunctionAuth,
+    QueryParams,
     Request,
     Timeout,
 )
@@ -242,13 +243,15 @@ def build_request(client: Client, spec: RequestSpec, files: list[tuple[str, Any]
     headers = [*spec.headers]
     names = {name.lower() for name, _ in headers}
     headers += [(n, v) for n, v in framing.items() if n.lower() not in names]
-    request = client.build_request(
-        spec.method,
-        spec.url,
-        params=list(spec.params) or None,
-        headers=headers,
-        content=content,
-    )
+    # `name==value` items are appended to the URL's own query, as HTTPie does (httpx 0.28's
+    # `params=` would replace it, and `copy_merge_params` would replace repeated names).
+    # Each pair is encoded on its own so the order typed is the order sent.
+    url: URL | str = spec.url
+    if spec.params:
+        parsed = URL(spec.url)
+        added = "&".join(str(QueryParams([pair])) for pair in spec.params).encode("ascii")
+        url = parsed.copy_with(query=parsed.query + b"&" + added if parsed.query else added)
+    request = client.build_request(spec.method, url, headers=headers, content=content)
     for name in spec.unset_headers:
         if name in request.headers:
             del request.headers[name]

@@ -81,9 +81,11 @@ def status_for_http(status_code: int, *, check_status: bool) -> ExitStatus:
         check_status: the --check-status flag (on by default); off, every response exits 0.
 
     Returns:
-        SUCCESS, or ERROR_HTTP_3XX / 4XX / 5XX when the status is checked.
+        SUCCESS, or ERROR_HTTP_3XX / 4XX / 5XX when the status is checked. 304 Not Modified
+        is a success: it answers a conditional request and is no redirect (RFC 9110
+        §15.4.5), so a script revalidating a cached copy must not see it as a failure.
     """
-    if not check_status or status_code < 300:
+    if not check_status or status_code < 300 or status_code == 304:
         return ExitStatus.SUCCESS
     if status_code < 400:
         return ExitStatus.ERROR_HTTP_3XX

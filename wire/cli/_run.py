@@ -340,7 +340,7 @@ def _respond(exchange: _Exchange, request: Request, options: Mapping[str, Any]) 
         if exchange.output.download:
             from ._download_cmd import run_download
 
-            return run_download(env, plan, request, response, options)
+            return run_download(env, plan, request, response, options, client=exchange.client)
         remote = _remote_address(response)
         if exchange.needs_separator and (plan.show_response_headers or plan.show_response_body):
             env.stdout.write(b"\n")

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ..__version__ import __version__
+from ..client_core._cookies import SafeCookiePolicy
 
 __all__ = [
     "Session",
@@ -198,7 +199,9 @@ def session_cookie_jar(session: Session, *, host: str) -> CookieJar:
     Returns:
         A `http.cookiejar.CookieJar` that sends each cookie only to its domain and path.
     """
-    jar = CookieJar()
+    # The same policy as a client's own jar: cookies a server sets during the exchange are
+    # refused for public suffixes, other IP addresses and control characters.
+    jar = CookieJar(policy=SafeCookiePolicy())
     for entry in session.cookies:
         domain = entry["domain"] or host
         jar.set_cookie(Cookie(
