@@ -12,6 +12,7 @@ Every test runs without proxy, TLS, colour and wire configuration variables (`cl
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -109,3 +110,16 @@ def restore_registered_themes() -> Iterator[None]:
     yield
     themes._REGISTERED.clear()
     themes._REGISTERED.update(saved)
+
+
+# Property tests are deterministic in the default run (the same examples every time), so CI
+# never goes red by chance; `HYPOTHESIS_PROFILE=explore` searches new examples, and the
+# atheris targets in fuzz/ explore further.
+try:
+    from hypothesis import settings as _hypothesis_settings
+except ImportError:  # pragma: no cover - hypothesis is in the test extra
+    pass
+else:
+    _hypothesis_settings.register_profile("default", derandomize=True, deadline=None)
+    _hypothesis_settings.register_profile("explore", derandomize=False, deadline=None)
+    _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -329,3 +329,11 @@ def test_unique_path_default_probe_checks_the_file_system(tmp_path: Path) -> Non
 def test_unique_path_treats_a_dangling_symlink_as_taken(tmp_path: Path) -> None:
     os.symlink(tmp_path / "nowhere", tmp_path / "a.txt")
     assert unique_path(tmp_path, "a.txt") == tmp_path / "a-1.txt"
+
+
+def test_an_ext_value_with_a_lone_surrogate_is_invalid_not_a_crash() -> None:
+    # Found by the hypothesis property test (tests/hostile/test_properties.py).
+    assert parse_content_disposition("attachment; filename*=UTF-8''\ud800") is None
+    assert parse_content_disposition("attachment; filename=a.txt; filename*=UTF-8''\ud800") == (
+        "a.txt"
+    )

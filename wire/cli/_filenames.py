@@ -189,7 +189,9 @@ def _decode_ext_value(value: str) -> str | None:
         return None
     try:
         return unquote_to_bytes(encoded).decode(codec)
-    except UnicodeDecodeError:
+    except UnicodeError:
+        # Undecodable bytes, or a value that cannot even be encoded (a lone surrogate): an
+        # invalid ext-value, so the plain `filename` (if any) is used instead.
         return None
 
 

@@ -22,12 +22,14 @@ from typing import Any
 import h11
 import httpcore
 from httpcore._async.http11 import AsyncHTTP11UpgradeStream, HTTPConnectionState
+from httpcore._sync.http11 import HTTP11UpgradeStream
 from httpcore._sync.http11 import HTTPConnectionState as SyncState
 from httpcore._synchronization import AsyncShieldCancellation
 
 __all__ = ["HTTP11", "AsyncHTTP11", "H2Body", "wants_trace"]
 
 _REUSABLE = (HTTPConnectionState.NEW, HTTPConnectionState.IDLE)
+_SYNC_REUSABLE = (SyncState.NEW, SyncState.IDLE)
 _END_EVENTS = (h11.EndOfMessage, h11.ConnectionClosed)
 
 
@@ -330,20 +332,76 @@ class H2Body:
 
 
 class HTTP11(httpcore.HTTP11Connection):
-    """`httpcore.HTTP11Connection` (sync) with the same limits and reuse rule as `AsyncHTTP11`."""
+    """`httpcore.HTTP11Connection` (sync) with the lean path, limits and reuse rule of
+    `AsyncHTTP11` (see the module docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._h11_state = new_h11_state()
 
-    def _receive_event(self, timeout: float | None = None) -> Any:
+    def handle_request(self, request: httpcore.Request) -> httpcore.Response:
+        """Send `request` and return the response with its body unread.
+
+        Raises:
+            httpcore.ConnectionNotAvailable: when the connection is busy or closed.
+            httpcore.LocalProtocolError / RemoteProtocolError: for invalid messages.
+            httpcore.ReadTimeout, WriteError...: from the network stream.
+        """
+        if wants_trace(request, "httpcore.http11"):
+            return super().handle_request(request)
+        with self._state_lock:
+            if self._state not in _SYNC_REUSABLE:
+                raise httpcore.ConnectionNotAvailable()
+            self._request_count += 1
+            self._state = SyncState.ACTIVE
+            self._expire_at = None
+        timeouts = request.extensions.get("timeout", {})
         try:
-            return super()._receive_event(timeout)
-        except httpcore.RemoteProtocolError as exc:
-            if "too long" in str(exc).lower():
-                message = f"Response header block too large (over {MAX_HEAD_BYTES // 1024} KiB)"
-                raise httpcore.RemoteProtocolError(message) from exc
+            try:
+                self._send(request, timeouts.get("write"))
+            except httpcore.WriteError:
+                # The server may have answered and closed early (e.g. 413): read that answer.
+                pass
+            return self._receive_head(request, timeouts.get("read"))
+        except BaseException:
+            self._response_closed()
             raise
+
+    def _send(self, request: httpcore.Request, timeout: float | None) -> None:
+        state = self._h11_state
+        write = self._network_stream.write
+        try:
+            head = state.send(h11.Request(
+                method=request.method, target=request.url.target, headers=request.headers
+            ))
+            if head:
+                write(head, timeout)
+            for chunk in request.stream:  # type: ignore[union-attr]
+                data = state.send(h11.Data(data=chunk))
+                if data:
+                    write(data, timeout)
+            end = state.send(h11.EndOfMessage())
+        except h11.LocalProtocolError as exc:
+            raise httpcore.LocalProtocolError(str(exc)) from exc
+        if end:
+            write(end, timeout)
+
+    def _receive_event(self, timeout: float | None = None) -> Any:
+        """The next h11 event, reading from the network as needed (both paths use this)."""
+        state = self._h11_state
+        while True:  # ends with an event; each pass reads from the network or fails
+            try:
+                event = state.next_event()
+            except h11.RemoteProtocolError as exc:
+                raise _remote_error(exc) from exc
+            if event is not h11.NEED_DATA:
+                return event
+            data = self._network_stream.read(self.READ_NUM_BYTES, timeout)
+            if data == b"" and state.their_state == h11.SEND_RESPONSE:
+                raise httpcore.RemoteProtocolError(
+                    "Server disconnected without sending a response."
+                )
+            state.receive_data(data)
 
     def _receive_response_headers(self, request: httpcore.Request) -> Any:
         timeout = request.extensions.get("timeout", {}).get("read")
@@ -353,7 +411,60 @@ class HTTP11(httpcore.HTTP11Connection):
                 return head_fields(event, self._h11_state)
         raise too_many_interim_responses()
 
+    def _receive_head(self, request: httpcore.Request, timeout: float | None) -> httpcore.Response:
+        version, status, reason, headers, trailing = self._receive_response_headers(request)
+        network_stream = self._network_stream
+        if status == 101 or (request.method == b"CONNECT" and 200 <= status < 300):
+            network_stream = HTTP11UpgradeStream(network_stream, trailing)
+        return httpcore.Response(
+            status=status,
+            headers=headers,
+            content=_SyncBody(self, timeout),
+            extensions={
+                "http_version": version,
+                "reason_phrase": reason,
+                "network_stream": network_stream,
+            },
+        )
+
     def _response_closed(self) -> None:
         super()._response_closed()
         if self._state == SyncState.IDLE and self._h11_state.trailing_data[0]:
             self.close()  # see AsyncHTTP11._response_closed
+
+
+class _SyncBody:
+    """The sync response body: an iterator (not a generator) that closes cleanly."""
+
+    def __init__(self, connection: HTTP11, timeout: float | None) -> None:
+        self._connection = connection
+        self._timeout = timeout
+        self._done = False
+        self._closed = False
+
+    def __iter__(self) -> _SyncBody:
+        return self
+
+    def __next__(self) -> bytes:
+        if self._done:
+            raise StopIteration
+        try:
+            while True:  # skips events that carry no data; ends at the end of the message
+                event = self._connection._receive_event(self._timeout)
+                if isinstance(event, h11.Data):
+                    return bytes(event.data)
+                if isinstance(event, _END_EVENTS) or event is h11.PAUSED:
+                    self._done = True
+                    raise StopIteration
+        except StopIteration:
+            raise
+        except BaseException:
+            self._done = True
+            self.close()
+            raise
+
+    def close(self) -> None:
+        self._done = True
+        if not self._closed:
+            self._closed = True
+            self._connection._response_closed()
