@@ -112,15 +112,28 @@ def _translate(exc: Exception, request: Request | None) -> TransportError | None
     return None
 
 
-@contextlib.contextmanager
-def _map_httpcore_exceptions(request: Request | None = None) -> Iterator[None]:
-    try:
-        yield
-    except Exception as exc:
-        mapped = _translate(exc, request)
-        if mapped is None:
-            raise
-        raise mapped from exc
+class _map_httpcore_exceptions:  # noqa: N801 - used like the context manager function it was
+    """Within the block, re-raise httpcore's exceptions as ours (`raise Ours from theirs`).
+
+    A class rather than a @contextmanager generator: it runs several times per request.
+    """
+
+    __slots__ = ("_request",)
+
+    def __init__(self, request: Request | None = None) -> None:
+        self._request = request
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> None:
+        if exc is None or not isinstance(exc, Exception):
+            return
+        mapped = _translate(exc, self._request)
+        if mapped is not None:
+            raise mapped from exc
 
 
 class _SyncResponseStream(SyncByteStream):
@@ -286,16 +299,23 @@ def _build_pool(
 
 
 def _core_request(httpcore: ModuleType, request: Request, content: typing.Any) -> typing.Any:
+    # Our URL and Headers are already validated and in bytes: fill httpcore's public
+    # attributes directly instead of re-checking every header through its constructors
+    # (about 10 us a request). h11 still validates what goes on the wire.
     url = request.url
-    return httpcore.Request(
-        method=request.method,
-        url=httpcore.URL(
-            scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
-        ),
-        headers=request.headers.raw,
-        content=content,
-        extensions=request.extensions,
-    )
+    core_url = object.__new__(httpcore.URL)
+    core_url.scheme = url.raw_scheme
+    core_url.host = url.raw_host
+    core_url.port = url.port
+    # The "target" extension overrides the request target, as httpcore's constructor does.
+    core_url.target = request.extensions.get("target", url.raw_path)
+    core = object.__new__(httpcore.Request)
+    core.method = request.method.encode("ascii")
+    core.url = core_url
+    core.headers = request.headers.raw
+    core.stream = content
+    core.extensions = request.extensions
+    return core
 
 
 def _response_extensions(core_response: typing.Any) -> dict[str, typing.Any]:
