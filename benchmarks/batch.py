@@ -27,17 +27,16 @@ The machine is shared and noisy: compare medians from one run, side by side.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _local import start_nginx
 
 PEERS_PYTHON = "/tmp/wire-peers/bin/python"
 #: Seconds one measured process may take before it is abandoned.
@@ -87,53 +86,6 @@ async def main():
 
 asyncio.run(main())
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_nginx(root: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """nginx (foreground, our child) serving a small JSON file; returns (process, its URL)."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    port = _free_port()
-    www, tmp = root / "www", root / "tmp"
-    www.mkdir()
-    tmp.mkdir()
-    item = {"id": 1, "name": "item", "tags": ["alpha", "beta"], "owner": {"login": "user"}}
-    (www / "small.json").write_text(json.dumps({"items": [item] * 12}, indent=1))
-    for path in (root, www):  # nginx's worker may run as another user (nobody)
-        path.chmod(0o755)
-    (www / "small.json").chmod(0o644)
-    conf = root / "nginx.conf"
-    conf.write_text(f"""
-worker_processes 1;
-daemon off;
-pid {root}/nginx.pid;
-error_log {root}/error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-  access_log off; sendfile on; tcp_nodelay on; gzip off;
-  keepalive_timeout 120s; keepalive_requests 1000000;
-  types {{ application/json json; }}
-  client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy;
-  fastcgi_temp_path {tmp}/fastcgi; uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
-  server {{ listen 127.0.0.1:{port}; root {www}; }}
-}}
-""")
-    process = subprocess.Popen([nginx, "-c", str(conf), "-p", str(root)])
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:  # bounded wait for the port to open
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return process, f"http://127.0.0.1:{port}/small.json"
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    process.wait(10)
-    raise RuntimeError("nginx did not start")
 
 
 def _env() -> dict[str, str]:

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _local import free_port, wait_for_port
 
 PEERS_PYTHON = "/tmp/wire-peers/bin/python"
 
@@ -66,12 +66,6 @@ print(size, elapsed, version)
 '''
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start_hypercorn(directory: Path) -> tuple[subprocess.Popen[bytes], str, str]:
     """hypercorn over TLS in a subprocess; returns (process, base URL, CA path)."""
     import trustme
@@ -82,22 +76,13 @@ def start_hypercorn(directory: Path) -> tuple[subprocess.Popen[bytes], str, str]
     cert.private_key_pem.write_to_path(str(directory / "key.pem"))
     cert.cert_chain_pems[0].write_to_path(str(directory / "cert.pem"))
     (directory / "bigapp.py").write_text(APP)
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "hypercorn", "--certfile", "cert.pem", "--keyfile", "key.pem",
          "-b", f"127.0.0.1:{port}", "bigapp:app"],
         cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:  # bounded wait for the port
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        process.kill()
-        raise RuntimeError("hypercorn did not start")
+    wait_for_port(process, port, "hypercorn", timeout=15)
     return process, f"https://127.0.0.1:{port}", str(directory / "ca.pem")
 
 

@@ -30,14 +30,14 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _local import start_nginx
 
 PEERS_PYTHON = "/tmp/wire-peers/bin/python"
 #: Seconds a single measurement subprocess may take before it is abandoned.
@@ -97,55 +97,6 @@ def worker_main(name: str, url: str, n: int, conc: int, runs: int) -> None:
 
 
 # --------------------------------------------------------------------------- driver side
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_nginx(root: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """nginx serving `root` on 127.0.0.1; returns (process, URL of small.json)."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    port = _free_port()
-    (root / "www").mkdir()
-    item = {"id": 1, "name": "item", "tags": ["alpha", "beta"], "owner": {"login": "user"}}
-    (root / "www" / "small.json").write_text(json.dumps({"items": [item] * 12}, indent=1))
-    (root / "tmp").mkdir()
-    # nginx's worker may run as another user (e.g. nobody when started as root).
-    for path in (root, root / "www"):
-        path.chmod(0o755)
-    (root / "www" / "small.json").chmod(0o644)
-    conf = root / "nginx.conf"
-    conf.write_text(f"""
-worker_processes 1;
-daemon off;
-pid {root}/nginx.pid;
-error_log {root}/error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-  access_log off; sendfile on; tcp_nodelay on; gzip off;
-  keepalive_timeout 120s; keepalive_requests 1000000;
-  types {{ application/json json; }}
-  client_body_temp_path {root}/tmp/body; proxy_temp_path {root}/tmp/proxy;
-  fastcgi_temp_path {root}/tmp/fastcgi; uwsgi_temp_path {root}/tmp/uwsgi;
-  scgi_temp_path {root}/tmp/scgi;
-  server {{ listen 127.0.0.1:{port}; root {root}/www; }}
-}}
-""")
-    process = subprocess.Popen([nginx, "-c", str(conf), "-p", str(root)])
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:  # bounded wait for the port
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        process.kill()
-        raise RuntimeError("nginx did not start")
-    return process, f"http://127.0.0.1:{port}/small.json"
-
-
 def _python_for(name: str, peers_python: str) -> str | None:
     python = sys.executable if name == "wire" else peers_python
     module = "aiohttp" if name == "aiohttp" else name
