@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._retry import async_sleep
 from ._types import AsyncByteStream, SyncByteStream
+from ._utils import current_async_library
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._models import Response
@@ -115,14 +116,7 @@ class _Gate:
         """The asyncio or trio semaphore, made on first use under the running library."""
         if self._async_semaphore is None:
             assert self.limit is not None
-            library = "asyncio"
-            try:
-                import sniffio
-            except ImportError:  # pragma: no cover - sniffio comes with anyio and trio
-                pass
-            else:
-                library = sniffio.current_async_library()
-            if library == "trio":
+            if current_async_library() == "trio":
                 import trio
 
                 self._async_semaphore = trio.Semaphore(self.limit)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ._exceptions import ConnectError, ConnectTimeout, TransportError
+from ._utils import current_async_library
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._models import Request, Response
@@ -348,14 +349,7 @@ async def async_sleep(seconds: float) -> None:
     Raises:
         RuntimeError: outside an async library's event loop.
     """
-    library = "asyncio"
-    try:
-        import sniffio
-    except ImportError:  # pragma: no cover - sniffio comes with anyio and trio
-        pass
-    else:
-        library = sniffio.current_async_library()
-    if library == "trio":
+    if current_async_library() == "trio":
         import trio
 
         await trio.sleep(seconds)

@@ -13,7 +13,6 @@ import ipaddress
 import os
 import re
 from typing import Any
-from urllib.request import getproxies
 
 from ._urls import URL
 
@@ -125,6 +124,8 @@ def get_environment_proxies() -> dict[str, str | None]:
         A dict from mount pattern (str, e.g. "http://", "all://*example.com") to a proxy URL
         str, or None for hosts that NO_PROXY excludes.
     """
+    from urllib.request import getproxies  # heavy (imports email): only when trust_env
+
     proxy_info = getproxies()
     mounts: dict[str, str | None] = {}
     for scheme in ("http", "https", "all"):
@@ -151,3 +152,16 @@ def get_environment_proxies() -> dict[str, str | None]:
 def environ_flag(name: str) -> bool:
     """True when the environment variable `name` is set to a non-empty value."""
     return bool(os.environ.get(name))
+
+
+def current_async_library() -> str:
+    """"asyncio" or "trio": the async library running the caller (via sniffio).
+
+    Raises:
+        sniffio.AsyncLibraryNotFoundError: outside any async library's event loop.
+    """
+    try:
+        import sniffio
+    except ImportError:  # pragma: no cover - sniffio comes with anyio and trio
+        return "asyncio"
+    return str(sniffio.current_async_library())
