@@ -6,8 +6,8 @@ The pools do this themselves rather than through httpcore's `HTTPConnection`, fo
   shares one default context per process, so an HTTP/1.1-only client and an HTTP/2 client
   could each rewrite the other's offer. Here the shared default context is never modified:
   each ALPN set gets its own shared context (`_config.ssl_context_for_alpn`).
-- HTTP/2 import cost. `h2` (through httpcore's `http2` modules) is imported only when a
-  server selects "h2", or for h2c with prior knowledge (see `_h2_class`).
+- HTTP/2 import cost. wire's HTTP/2 connection (and `hpack`) is imported only when a server
+  selects "h2", or for h2c with prior knowledge (see `_h2_class`).
 
 Trace events keep httpcore's names ("connection.connect_tcp", "connection.start_tls",
 "connection.retry") so that the `trace` request extension sees what httpx users expect.
@@ -35,9 +35,6 @@ _logger = logging.getLogger("httpcore.connection")
 
 #: Seconds before each retry of a failed connect: 0, 0.5, 1, 2, 4... (as httpcore).
 RETRY_BACKOFF_FACTOR = 0.5
-
-#: The HTTP/2 flow-control window httpcore opens, per connection and per stream, in bytes.
-H2_WINDOW_BYTES = 16 * 1024 * 1024
 
 
 class ConnectOptions(typing.NamedTuple):
@@ -104,7 +101,7 @@ def trace(name: str, request: httpcore.Request, kwargs: dict[str, Any]) -> Trace
 
 
 def http_layer(options: ConnectOptions, key: Key, stream: Any, *, is_async: bool) -> Any:
-    """The httpcore HTTP/1.1 or HTTP/2 connection over a connected (and TLS-wrapped) stream.
+    """The HTTP/1.1 or HTTP/2 connection over a connected (and TLS-wrapped) stream.
 
     HTTP/2 is used when ALPN selected "h2" (RFC 9113 §3.2), or for h2c with prior knowledge
     (http1=False on an http:// origin, RFC 9113 §3.3).
@@ -120,18 +117,16 @@ def http_layer(options: ConnectOptions, key: Key, stream: Any, *, is_async: bool
 
 
 def _h2_class(is_async: bool) -> type[Any]:
-    """httpcore's HTTP/2 connection class; imports h2 on first use only.
+    """wire's HTTP/2 connection class (`_async/http2.py`); imports hpack on first use only.
 
     Flow control (RFC 9113 §6.9.2 starts every window at 65,535 bytes, one window per round
-    trip): httpcore widens the connection window by 16 MiB at start-up and each stream's by
-    16 MiB once its request is sent, so downloads are not throttled. We measured wider initial
-    windows (SETTINGS_INITIAL_WINDOW_SIZE) and larger reads too: both made 256 MiB downloads
-    from hypercorn slower (h2 copies its receive buffer per frame), so neither is used.
+    trip): the connection window is widened by 16 MiB at start-up and each stream's by 16 MiB
+    with its request, so downloads are not throttled (see `_h2state.WINDOW_INCREMENT`).
     """
     if is_async:
-        from httpcore._async.http2 import AsyncHTTP2Connection
+        from .._async.http2 import AsyncHTTP2Connection
 
         return AsyncHTTP2Connection
-    from httpcore._sync.http2 import HTTP2Connection
+    from .._sync.http2 import HTTP2Connection
 
     return HTTP2Connection

@@ -26,7 +26,7 @@ from httpcore._sync.http11 import HTTP11UpgradeStream
 from httpcore._sync.http11 import HTTPConnectionState as SyncState
 from httpcore._synchronization import AsyncShieldCancellation
 
-__all__ = ["HTTP11", "AsyncHTTP11", "H2Body", "wants_trace"]
+__all__ = ["HTTP11", "AsyncHTTP11", "wants_trace"]
 
 _REUSABLE = (HTTPConnectionState.NEW, HTTPConnectionState.IDLE)
 _SYNC_REUSABLE = (SyncState.NEW, SyncState.IDLE)
@@ -261,7 +261,7 @@ class _Body:
             await self._connection._response_closed()
 
 
-_LOGGERS = {name: logging.getLogger(name) for name in ("httpcore.http11", "httpcore.http2")}
+_LOGGERS = {"httpcore.http11": logging.getLogger("httpcore.http11")}
 
 
 def wants_trace(request: httpcore.Request, logger_name: str) -> bool:
@@ -269,66 +269,11 @@ def wants_trace(request: httpcore.Request, logger_name: str) -> bool:
 
     Args:
         request: the httpcore request.
-        logger_name: "httpcore.http11" or "httpcore.http2", the logger httpcore would use.
+        logger_name: "httpcore.http11", the logger httpcore would use.
     """
     return request.extensions.get("trace") is not None or _LOGGERS[logger_name].isEnabledFor(
         logging.DEBUG
     )
-
-
-class H2Body:
-    """An HTTP/2 response body read without httpcore's chain of async generators.
-
-    httpcore reads an HTTP/2 body through two nested async generators. A consumer that stops
-    early closes the stream but leaves both suspended; freed while trio runs, they make trio
-    warn (ResourceWarning). This iterator asks the connection for the stream's events itself
-    (the same calls httpcore's generators make), so there is nothing left to finalise. Traced
-    requests keep httpcore's generators, for their "http2.receive_response_body" events.
-
-    Args:
-        core_stream: httpcore's `HTTP2ConnectionByteStream` for the response.
-    """
-
-    def __init__(self, core_stream: Any) -> None:
-        import h2.events  # already imported: this is an HTTP/2 response
-
-        self._core = core_stream
-        self._data_event = h2.events.DataReceived
-        self._end_event = h2.events.StreamEnded
-        self._done = False
-
-    def __aiter__(self) -> H2Body:
-        return self
-
-    async def __anext__(self) -> bytes:
-        if self._done:
-            raise StopAsyncIteration
-        core = self._core
-        connection, request, stream_id = core._connection, core._request, core._stream_id
-        try:
-            while True:  # ends at the stream's data or its end; each pass awaits an event
-                event = await connection._receive_stream_event(request, stream_id)
-                if isinstance(event, self._data_event):
-                    # Give the window back as we consume (RFC 9113 §6.9), as httpcore does.
-                    connection._h2_state.acknowledge_received_data(
-                        event.flow_controlled_length, stream_id
-                    )
-                    await connection._write_outgoing_data(request)
-                    return bytes(event.data)
-                if isinstance(event, self._end_event):
-                    self._done = True
-                    raise StopAsyncIteration
-        except StopAsyncIteration:
-            raise
-        except BaseException:
-            self._done = True
-            with AsyncShieldCancellation():
-                await core.aclose()
-            raise
-
-    async def aclose(self) -> None:
-        self._done = True
-        await self._core.aclose()
 
 
 class HTTP11(httpcore.HTTP11Connection):

@@ -35,7 +35,6 @@ from ._connect import (
     tls_kwargs,
     trace,
 )
-from ._http11 import H2Body, wants_trace
 from ._state import NEW_CONNECTION, Key, PoolState, Waiter
 
 __all__ = ["AsyncConnectionPool", "ConnectionPool"]
@@ -192,12 +191,7 @@ class AsyncConnectionPool:
             except BaseException:
                 await self._release(key, connection)
                 raise
-            body = response.stream
-            if connection in self._state.shared.get(key, ()) and not wants_trace(
-                request, "httpcore.http2"
-            ):
-                body = H2Body(body)
-            response.stream = _AsyncPooledBody(body, self, key, connection)
+            response.stream = _AsyncPooledBody(response.stream, self, key, connection)
             return typing.cast(httpcore.Response, response)
         raise httpcore.PoolTimeout("Could not place the request on a connection.")
 
