@@ -36,6 +36,7 @@ from ._connect import (
     trace,
 )
 from ._state import NEW_CONNECTION, Key, PoolState, Waiter
+from ._sync_net import SyncBackend
 
 __all__ = ["AsyncConnectionPool", "ConnectionPool"]
 
@@ -362,7 +363,7 @@ class ConnectionPool:
         self._options = _options(ssl_context, http1, http2, keepalive_expiry, retries,
                                  local_address, uds, socket_options)
         self._state = PoolState(max_connections, max_keepalive_connections)
-        self._backend = network_backend if network_backend is not None else httpcore.SyncBackend()
+        self._backend = network_backend if network_backend is not None else SyncBackend()
         self._lock = threading.Lock()
         self._opening_h2: dict[Key, threading.Event] = {}
         self._known_http11: set[Key] = set()
