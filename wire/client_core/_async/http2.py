@@ -102,6 +102,7 @@ class AsyncHTTP2Connection:
         with self._thread_lock:
             if not self.is_available():
                 raise httpcore.ConnectionNotAvailable()
+            reused = self._state == IDLE and self._sent_init
             self._request_count += 1
             self._state = ACTIVE
             self._expire_at = None
@@ -109,6 +110,8 @@ class AsyncHTTP2Connection:
         try:
             if not self._sent_init:
                 await self._send_connection_init(request)
+            elif reused:
+                await self._catch_up(request)
             await self._acquire_slot(request)
         except BaseException:
             with AsyncShieldCancellation():
@@ -157,6 +160,27 @@ class AsyncHTTP2Connection:
                     await self.aclose()
                 raise
             self._sent_init = True
+
+    async def _catch_up(self, request: httpcore.Request) -> None:
+        """Before reusing an idle connection, process what the server sent meanwhile: often
+        DATA still in flight for abandoned streams, but maybe a GOAWAY or a close.
+
+        Raises:
+            httpcore.ConnectionNotAvailable: the server closed the connection or is going
+                away, so the pool opens a new one (the request was not sent).
+        """
+        def drained() -> bool:
+            return not self._network_stream.get_extra_info("is_readable")
+
+        for _ in range(1000):  # each pass processes one read of what is already there
+            if drained():
+                break
+            try:
+                await self._read_until(request, drained)
+            except Exception as exc:
+                raise httpcore.ConnectionNotAvailable() from exc
+        if not self.is_available():
+            raise httpcore.ConnectionNotAvailable()
 
     async def _acquire_slot(self, request: httpcore.Request) -> None:
         """Wait until the server allows one more open stream (SETTINGS_MAX_CONCURRENT_STREAMS).

@@ -104,6 +104,7 @@ class HTTP2Connection:
         with self._thread_lock:
             if not self.is_available():
                 raise httpcore.ConnectionNotAvailable()
+            reused = self._state == IDLE and self._sent_init
             self._request_count += 1
             self._state = ACTIVE
             self._expire_at = None
@@ -111,6 +112,8 @@ class HTTP2Connection:
         try:
             if not self._sent_init:
                 self._send_connection_init(request)
+            elif reused:
+                self._catch_up(request)
             self._acquire_slot(request)
         except BaseException:
             with ShieldCancellation():
@@ -159,6 +162,27 @@ class HTTP2Connection:
                     self.close()
                 raise
             self._sent_init = True
+
+    def _catch_up(self, request: httpcore.Request) -> None:
+        """Before reusing an idle connection, process what the server sent meanwhile: often
+        DATA still in flight for abandoned streams, but maybe a GOAWAY or a close.
+
+        Raises:
+            httpcore.ConnectionNotAvailable: the server closed the connection or is going
+                away, so the pool opens a new one (the request was not sent).
+        """
+        def drained() -> bool:
+            return not self._network_stream.get_extra_info("is_readable")
+
+        for _ in range(1000):  # each pass processes one read of what is already there
+            if drained():
+                break
+            try:
+                self._read_until(request, drained)
+            except Exception as exc:
+                raise httpcore.ConnectionNotAvailable() from exc
+        if not self.is_available():
+            raise httpcore.ConnectionNotAvailable()
 
     def _acquire_slot(self, request: httpcore.Request) -> None:
         """Wait until the server allows one more open stream (SETTINGS_MAX_CONCURRENT_STREAMS).
