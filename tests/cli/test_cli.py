@@ -366,19 +366,20 @@ def test_download_only_options_without_download_are_errors(server, flags: list[s
     assert err == f"wire: error: {flags[0]} only works with --download\n"
 
 
-def test_downloads_use_http11_and_identity_unless_asked(
-    https_server, tmp_path: Path, monkeypatch
+@pytest.mark.parametrize(("flags", "version"), [([], "2"), (["--http1.1"], "1.1")])
+def test_downloads_negotiate_http2_and_ask_for_identity_unless_decompressing(
+    https_server, tmp_path: Path, monkeypatch, flags: list[str], version: str
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    base = ["--verify", https_server.ca_cert_path, "-d"]
+    base = ["--verify", https_server.ca_cert_path, "-d", *flags]
     assert invoke([*base, "-o", "plain.json", f"{https_server.url}/echo"], piped())[0] == 0
     echoed = json.loads((tmp_path / "plain.json").read_bytes())
     headers = {k.lower(): v for k, v in echoed["headers"]}
-    assert echoed["http_version"] == "1.1"
+    assert echoed["http_version"] == version
     assert headers["accept-encoding"] == "identity"
-    args = [*base, "--http2", "--decompress", "-o", "h2.json", f"{https_server.url}/echo"]
+    args = [*base, "--decompress", "-o", "decoded.json", f"{https_server.url}/echo"]
     assert invoke(args, piped())[0] == 0
-    echoed = json.loads((tmp_path / "h2.json").read_bytes())
+    echoed = json.loads((tmp_path / "decoded.json").read_bytes())
     headers = {k.lower(): v for k, v in echoed["headers"]}
-    assert echoed["http_version"] == "2"
+    assert echoed["http_version"] == version
     assert headers["accept-encoding"] != "identity"

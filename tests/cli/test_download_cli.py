@@ -366,6 +366,23 @@ def test_segments_fetch_ranges_in_parallel_into_one_file(served, in_tmp: Path) -
     assert all(r.get("if-range") == '"v1"' for r in file.requests if "range" in r)
 
 
+def test_segments_over_http2_are_streams_of_one_connection(https_server, in_tmp: Path) -> None:
+    """Four ranges as four streams on one HTTP/2 connection, read by four threads; the 200
+    that carries the first range is cancelled once that range is written."""
+    key = uuid.uuid4().hex[:12]
+    SERVED_FILES[key] = file = ServedFile(BIG)
+    try:
+        url = f"{https_server.url}/served/{key}"
+        args = ["-d", "--http2", "--verify", https_server.ca_cert_path, "--segments", "4",
+                "-o", "big.bin", url]
+        assert run(args) == (0, "Saved to big.bin\n")
+    finally:
+        del SERVED_FILES[key]
+    assert (in_tmp / "big.bin").read_bytes() == BIG
+    assert listing(in_tmp) == ["big.bin"]
+    assert len(file.requests) == 4
+
+
 def test_segments_fall_back_to_one_stream_when_ranges_are_ignored(served, in_tmp: Path) -> None:
     url, file = served
     file.body, file.honour_range = BIG, False

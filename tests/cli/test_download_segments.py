@@ -41,6 +41,9 @@ class Stream:
                 self.gate.wait(5)
             yield self.data[offset : offset + 64 * 1024]
 
+    def close(self) -> None:
+        self.closed = True
+
 
 def prepared(tmp_path: Path, count: int) -> tuple[Path, PartState]:
     part = tmp_path / "f.part"

@@ -97,7 +97,7 @@ def test_preface_and_first_stream_frames() -> None:
     settings = dict(struct.iter_unpack(">HL", frames[0][3]))
     assert settings == {h2s.ENABLE_PUSH: 0, h2s.MAX_CONCURRENT_STREAMS: 100,
                         h2s.MAX_HEADER_LIST_SIZE: 65536}
-    assert U32.unpack(frames[1][3])[0] == h2s.WINDOW_INCREMENT
+    assert U32.unpack(frames[1][3])[0] == h2s.CONNECTION_WINDOW_INCREMENT
     stream, out = state.open_stream(make_request(), end_stream=True)
     second, _ = state.open_stream(make_request(), end_stream=True)
     assert (stream.stream_id, second.stream_id) == (1, 3)
@@ -342,3 +342,26 @@ def test_data_before_the_head_is_a_stream_error() -> None:
     stream, _ = state.open_stream(make_request(), end_stream=True)
     state.receive(data(1, b"early"))
     assert "before the response head" in str(stream.error)
+
+
+def test_a_stream_nobody_reads_cannot_starve_the_others() -> None:
+    """Stream 1 fills its whole window and is never read; stream 3 takes nearly all the rest
+    of the connection window. Once that runs low, every byte stream 3's reader takes goes
+    back at once, below the batch size, so stream 3 keeps moving."""
+    state, idle, server = open_connection()
+    busy, _ = state.open_stream(make_request(), end_stream=True)
+    state.receive(server.head(3))
+    frame_size = 16384
+    stream_window = h2s.DEFAULT_WINDOW + h2s.WINDOW_INCREMENT
+    full, rest = divmod(stream_window, frame_size)
+    state.receive(b"".join(data(1, b"a" * frame_size) for _ in range(full)) + data(1, b"a" * rest))
+    assert idle.recv_window == 0
+    assert state.recv_window == h2s.CONNECTION_WINDOW_INCREMENT - h2s.WINDOW_INCREMENT
+    frames = (state.recv_window - 100 * 1024) // frame_size
+    state.receive(b"".join(data(3, b"b" * frame_size) for _ in range(frames)))
+    assert state.recv_window < h2s.WINDOW_UPDATE_BATCH
+    state.take_outgoing()
+    state.consumed(busy, len(busy.chunks.popleft()))
+    assert parse_frames(state.take_outgoing()) == [
+        (h2s.WINDOW_UPDATE, 0, 0, U32.pack(frame_size))
+    ]

@@ -331,7 +331,7 @@ def _client_settings(
         cert_key_pass=options.get("cert_key_pass"),
         ssl_version=options.get("ssl_version"),
         ciphers=options.get("ciphers"),
-        http_version=_http_version(options),
+        http_version=options.get("http_version"),
         proxies=_proxies(options.get("proxy") or ()),
         unix_socket=options.get("unix_socket"),
         resolve=_resolve(options.get("resolve") or ()),
@@ -349,18 +349,6 @@ def _typed_path(url: str) -> str:
     for mark in ("?", "#"):
         path = path.partition(mark)[0]
     return path
-
-
-def _http_version(options: Mapping[str, Any]) -> str | None:
-    """--http1.1/--http2/--http2-prior-knowledge; downloads default to HTTP/1.1.
-
-    Bulk transfers are 2-3 times faster over HTTP/1.1 than over HTTP/2 here (h2 handles every
-    8-16 KiB DATA frame in Python), so --download offers h2 only when asked (--http2).
-    """
-    chosen = options.get("http_version")
-    if chosen is None and options.get("download"):
-        return "1.1"
-    return chosen
 
 
 def build_request_spec(

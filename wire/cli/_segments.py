@@ -66,6 +66,10 @@ class RangeStream(Protocol):
         """Yield the body as sent, in chunks as they arrive."""
         ...
 
+    def close(self) -> None:
+        """Stop the transfer (closing twice is harmless)."""
+        ...
+
 
 class SegmentError(Exception):
     """A range's body was not the size its request asked for (RFC 9110 §14.4).
@@ -161,7 +165,8 @@ def _pump(part: Path, index: int, segment: Segment, stream: RangeStream, shared:
             for chunk in stream.iter_raw():
                 if shared.stop.is_set():
                     return
-                if len(chunk) > remaining:
+                overlong = len(chunk) > remaining
+                if overlong:
                     # The 200 response read for the first range goes on past it: stop at
                     # the range's end. (A 206 cannot: its Content-Range was checked, and its
                     # Content-Length framing is enforced by the HTTP/1.1 and HTTP/2 parsers.)
@@ -172,6 +177,10 @@ def _pump(part: Path, index: int, segment: Segment, stream: RangeStream, shared:
                 with shared.lock:
                     shared.advance(len(chunk))
                 if remaining == 0:
+                    if overlong:
+                        # Stop the rest of the file now: over HTTP/2 its unread data would
+                        # hold the connection's flow-control window the other ranges share.
+                        stream.close()
                     return
         if remaining:
             raise SegmentError(

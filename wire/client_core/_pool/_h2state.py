@@ -64,9 +64,12 @@ DEFAULT_WINDOW = 65_535
 MAX_WINDOW = 2**31 - 1
 DEFAULT_FRAME_SIZE = 16_384
 MAX_STREAM_ID = 2**31 - 1
-#: How far the client opens each window beyond the default, in bytes: the connection's at
-#: start-up, each stream's with its request, so downloads are not throttled by round trips.
+#: How far the client opens each stream's window beyond the default, in bytes, with its
+#: request, so downloads are not throttled by round trips.
 WINDOW_INCREMENT = 16 * 1024 * 1024
+#: How far it opens the connection's window at start-up: twice a stream's, so one stream
+#: whose reader has stopped reading cannot take all of it from the others.
+CONNECTION_WINDOW_INCREMENT = 2 * WINDOW_INCREMENT
 #: Consumed bytes are given back (WINDOW_UPDATE) in batches of this many.
 WINDOW_UPDATE_BATCH = 1024 * 1024
 #: The most concurrent streams the client opens (also SETTINGS_MAX_CONCURRENT_STREAMS).
@@ -190,9 +193,9 @@ class H2State:
             (MAX_CONCURRENT_STREAMS, LOCAL_MAX_STREAMS),
             (MAX_HEADER_LIST_SIZE, MAX_HEADER_LIST),
         ))
-        self.recv_window += WINDOW_INCREMENT
+        self.recv_window += CONNECTION_WINDOW_INCREMENT
         return (PREFACE + frame(SETTINGS, 0, 0, settings)
-                + frame(WINDOW_UPDATE, 0, 0, _U32.pack(WINDOW_INCREMENT)))
+                + frame(WINDOW_UPDATE, 0, 0, _U32.pack(CONNECTION_WINDOW_INCREMENT)))
 
     def open_stream(self, request: httpcore.Request, end_stream: bool) -> tuple[H2Stream, bytes]:
         """A new stream for `request` and the frames that start it (HEADERS, CONTINUATION,
@@ -247,9 +250,8 @@ class H2State:
         if stream.unacked >= WINDOW_UPDATE_BATCH and not (stream.ended or stream.reset):
             self._open_window(stream, stream.unacked)
             stream.unacked = 0
-        if self.unacked >= WINDOW_UPDATE_BATCH:
-            self._open_window(None, self.unacked)
-            self.unacked = 0
+        if self.unacked >= WINDOW_UPDATE_BATCH or self.recv_window < WINDOW_UPDATE_BATCH:
+            self._give_back()
 
     def close_stream(self, stream: H2Stream) -> None:
         """The response is closed: forget the stream, cancel it if the server is still
@@ -259,12 +261,8 @@ class H2State:
         if not (stream.ended or stream.reset):
             stream.reset = True
             self.outgoing.append(frame(RST_STREAM, 0, stream.stream_id, _U32.pack(CANCEL)))
-        unread = sum(map(len, stream.chunks))
+        self.consumed_unknown(sum(map(len, stream.chunks)))
         stream.chunks.clear()
-        self.unacked += unread
-        if self.unacked >= WINDOW_UPDATE_BATCH:
-            self._open_window(None, self.unacked)
-            self.unacked = 0
 
     def goaway_frame(self, code: int, message: str = "") -> bytes:
         """GOAWAY naming the last stream the server started (none: client-only) and `code`."""
@@ -413,9 +411,15 @@ class H2State:
             self._end_stream(stream)
 
     def consumed_unknown(self, size: int) -> None:
-        """Bytes for a stream that is gone: give them back on the connection at once."""
+        """Bytes for a stream that is gone: give them back on the connection (batched)."""
         self.unacked += size
-        if self.unacked >= WINDOW_UPDATE_BATCH:
+        if self.unacked >= WINDOW_UPDATE_BATCH or self.recv_window < WINDOW_UPDATE_BATCH:
+            self._give_back()
+
+    def _give_back(self) -> None:
+        """Open the connection window by what was consumed: in batches, or at once when the
+        window runs low (streams nobody reads hold the rest; the others must still move)."""
+        if self.unacked:
             self._open_window(None, self.unacked)
             self.unacked = 0
 
