@@ -54,6 +54,9 @@ class FakeResponse:
             self.num_bytes_downloaded += len(chunk)
             yield chunk
 
+    def close(self) -> None:
+        self.closed = True
+
     def iter_bytes(self) -> Iterator[bytes]:
         # Stand-in "decoding": upper-case, so a test can tell which iterator was used.
         for chunk in self.iter_raw():

@@ -88,6 +88,10 @@ class RawStreamingResponse(Protocol):
         """Yield the body as sent (no content decoding), in chunks as they arrive."""
         ...
 
+    def close(self) -> None:
+        """Stop the transfer and free the connection (closing twice is harmless)."""
+        ...
+
     def iter_bytes(self) -> Iterator[bytes]:
         """Yield the body with its content codings (gzip, br...) undone."""
         ...
