@@ -26,15 +26,11 @@ from collections.abc import AsyncIterator, Callable
 from types import TracebackType
 
 import httpcore
-from httpcore._synchronization import (
-    AsyncEvent,
-    AsyncLock,
-    AsyncShieldCancellation,
-    AsyncThreadLock,
-)
+from httpcore._synchronization import AsyncEvent, AsyncShieldCancellation, AsyncThreadLock
 from httpcore._trace import Trace
 
 from .._pool._h2state import MAX_STREAM_ID, ConnectionError, H2State, H2Stream
+from .._pool._locks import AsyncLock
 
 __all__ = ["AsyncH2ResponseStream", "AsyncHTTP2Connection"]
 

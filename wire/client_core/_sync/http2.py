@@ -28,15 +28,11 @@ from collections.abc import Iterator, Callable
 from types import TracebackType
 
 import httpcore
-from httpcore._synchronization import (
-    Event,
-    Lock,
-    ShieldCancellation,
-    ThreadLock,
-)
+from httpcore._synchronization import Event, ShieldCancellation, ThreadLock
 from httpcore._trace import Trace
 
 from .._pool._h2state import MAX_STREAM_ID, ConnectionError, H2State, H2Stream
+from .._pool._locks import Lock
 
 __all__ = ["H2ResponseStream", "HTTP2Connection"]
 
