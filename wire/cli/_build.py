@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..__version__ import __version__
-from ._request_items import FileItem, RequestItems, dump_json, parse_request_items
+from ._request_items import FileItem, RequestItems, parse_request_items
 from ._urlarg import default_method, normalise_url, split_method_and_url
 
 __all__ = ["AuthSpec", "BuildError", "ClientSettings", "RequestSpec", "build_request_spec"]
@@ -200,6 +200,8 @@ def _content_headers(items: RequestItems, *, form: bool, json_flag: bool) -> tup
             headers.append(("Content-Type", FORM_CONTENT_TYPE))
         return None, fields, headers
     if items.json is not None:
+        from ._json_number import dump_json  # lazily: a JSON body is not every request's
+
         headers += [("Content-Type", JSON_CONTENT_TYPE), ("Accept", JSON_ACCEPT)]
         return dump_json(items.json).encode("utf-8"), None, headers
     if json_flag:

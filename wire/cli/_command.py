@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from ..__version__ import __version__
-from ._exit import ExitStatus
+from ._status import ExitStatus  # not `_exit`: that one loads the client core
 
 __all__ = ["OPTION_GROUPS", "WireCommand", "cli", "main"]
 

@@ -25,7 +25,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
 
 __all__ = ["ConfigError", "config_dir", "load_default_options"]
 
@@ -47,15 +50,25 @@ def config_dir(environ: Mapping[str, str]) -> Path | None:
     Returns:
         The directory (it may not exist), or None when no variable locates one.
     """
+    directory = _config_dir_path(environ)
+    if directory is None:
+        return None
+    from pathlib import Path
+
+    return Path(directory)
+
+
+def _config_dir_path(environ: Mapping[str, str]) -> str | None:
+    # `config_dir` as a str: reading config.toml on every run needs no pathlib (start-up).
     explicit = environ.get("WIRE_CONFIG_DIR")
     if explicit:
-        return Path(os.path.expanduser(explicit))
+        return os.path.expanduser(explicit)
     xdg = environ.get("XDG_CONFIG_HOME")
     if xdg:
-        return Path(xdg) / "wire"
+        return os.path.join(xdg, "wire")
     home = environ.get("HOME")
     if home:
-        return Path(home) / ".config" / "wire"
+        return os.path.join(home, ".config", "wire")
     return None
 
 
@@ -72,12 +85,13 @@ def load_default_options(environ: Mapping[str, str]) -> list[str]:
         ConfigError: the file is not valid TOML, or ``default_options`` is not a list of
             strings.
     """
-    directory = config_dir(environ)
+    directory = _config_dir_path(environ)
     if directory is None:
         return []
-    path = directory / CONFIG_FILE
+    path = os.path.join(directory, CONFIG_FILE)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read()
     except (FileNotFoundError, NotADirectoryError):
         return []
     except OSError as exc:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -88,6 +87,27 @@ def _binary_stream(stream: TextIO | None, mode: str) -> BinaryIO:
     return cast(BinaryIO, open(os.devnull, mode))
 
 
+def terminal_columns() -> int:
+    """The terminal width in columns, as `shutil.get_terminal_size` gives it.
+
+    Not shutil itself: importing it (with zlib, bz2 and lzma) costs about 2 ms on every run.
+
+    Returns:
+        int: ``COLUMNS`` when it is a positive number, else the width of the terminal on
+        ``sys.__stdout__``, else ``DEFAULT_WIDTH``.
+    """
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or DEFAULT_WIDTH
+
+
 @dataclass
 class Environment:
     """The process's streams, terminal facts, variables and clock, as one injectable value.
@@ -136,15 +156,15 @@ class Environment:
             ``sys.stderr`` (a missing stream, e.g. under ``pythonw``, becomes ``os.devnull``,
             which nobody closes: it lives as long as the process);
             ``color_system`` follows ``detect_color_system`` for stdout; ``width`` comes from
-            ``shutil.get_terminal_size`` (which honours ``COLUMNS``), ``DEFAULT_WIDTH`` when
-            unknown.
+            ``terminal_columns`` (``COLUMNS``, else the terminal's width), ``DEFAULT_WIDTH``
+            when unknown.
         """
         stdin: BinaryIO = _binary_stream(sys.stdin, "rb")
         stdout: BinaryIO = _binary_stream(sys.stdout, "wb")
         stderr: TextIO = sys.stderr if sys.stderr is not None else open(os.devnull, "w")
         environ = dict(os.environ)
         stdout_isatty = _isatty(stdout)
-        columns = shutil.get_terminal_size(fallback=(DEFAULT_WIDTH, 24)).columns
+        columns = terminal_columns()
         return cls(
             stdin=stdin,
             stdin_isatty=_isatty(stdin),

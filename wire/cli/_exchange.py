@@ -27,13 +27,18 @@ import base64
 import datetime
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..__version__ import __version__
 from ..client_core import Request, Response
 from ..client_core._retry import Retry, RetryEvent
-from ..client_core._timing import Hop, Timing, TimingRecorder, format_address, measure_dns
 from ._env import Environment
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..client_core._timing import Hop, Timing, TimingRecorder
+
+# `client_core._timing` is imported by the functions that run only when one of these options
+# is given: a plain run does not pay for it (start-up time).
 
 __all__ = [
     "exchange_to_dict",
@@ -100,6 +105,8 @@ def exchange_to_dict(
     Returns:
         dict with str keys, JSON-serialisable.
     """
+    from ..client_core._timing import format_address
+
     body, body_encoding = body_fields(response.content, response.charset_encoding)
     address = timing.remote_address if timing is not None else None
     return {
@@ -236,6 +243,8 @@ def har_document(
     Returns:
         The HAR document as a JSON-ready dict.
     """
+    from ..client_core._timing import Hop
+
     chain: list[Response | Hop] = [*response.history, response]
     if not response.history:
         chain = [*hops[:-1], response]
@@ -311,6 +320,8 @@ def _write_timing(env: Environment, timing: Timing) -> None:
 def attach_recorder(request: Request) -> TimingRecorder:
     """Attach a `TimingRecorder` to `request` (its "trace" extension, carried to redirect
     requests) and time the DNS lookup of its host; return the recorder."""
+    from ..client_core._timing import TimingRecorder, measure_dns
+
     recorder = TimingRecorder()
     request.extensions = {**request.extensions, "trace": recorder}
     url = request.url
@@ -342,6 +353,8 @@ def write_extras(env: Environment, response: Response, options: Mapping[str, Any
     Raises:
         OSError: when the HAR file cannot be written.
     """
+    from ..client_core._timing import TimingRecorder
+
     recorder = response.request.extensions.get("trace")
     if not isinstance(recorder, TimingRecorder):
         recorder = TimingRecorder()

@@ -23,12 +23,12 @@ is known, a hint. No traceback reaches the user unless --traceback is given.
 
 from __future__ import annotations
 
-import enum
 import ssl
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..client_core import _exceptions as exc
+from ._status import EXIT_STATUS_DOC, ExitStatus, status_for_http
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..client_core import Response
@@ -44,56 +44,6 @@ __all__ = [
     "print_status_warning",
     "status_for_http",
 ]
-
-
-class ExitStatus(enum.IntEnum):
-    """The process exit status (see the table in the module docstring)."""
-
-    SUCCESS = 0
-    ERROR = 1
-    ERROR_TIMEOUT = 2
-    ERROR_HTTP_3XX = 3
-    ERROR_HTTP_4XX = 4
-    ERROR_HTTP_5XX = 5
-    ERROR_TOO_MANY_REDIRECTS = 6
-    ERROR_CTRL_C = 130
-
-
-EXIT_STATUS_DOC: list[tuple[int, str]] = [
-    (0, "Success."),
-    (1, "An error: bad arguments or config, a connection or TLS failure, an incomplete "
-        "download."),
-    (2, "The request timed out (--timeout, --connect-timeout, --max-time)."),
-    (3, "The response was a redirect (3xx) that was not followed. The status check is on by "
-        "default; --no-check-status turns it off, and the response is printed either way."),
-    (4, "The response was a client error (4xx)."),
-    (5, "The response was a server error (5xx)."),
-    (6, "Too many redirects (see --max-redirects)."),
-    (130, "Interrupted by Ctrl-C (SIGINT)."),
-]
-
-
-def status_for_http(status_code: int, *, check_status: bool) -> ExitStatus:
-    """The exit status for a final response's status code.
-
-    Args:
-        status_code: int, the HTTP status code.
-        check_status: the --check-status flag (on by default); off, every response exits 0.
-
-    Returns:
-        SUCCESS, or ERROR_HTTP_3XX / 4XX / 5XX when the status is checked. 304 Not Modified
-        is a success: it answers a conditional request and is no redirect (RFC 9110
-        §15.4.5), so a script revalidating a cached copy must not see it as a failure.
-    """
-    if not check_status or status_code < 300 or status_code == 304:
-        return ExitStatus.SUCCESS
-    if status_code < 400:
-        return ExitStatus.ERROR_HTTP_3XX
-    if status_code < 500:
-        return ExitStatus.ERROR_HTTP_4XX
-    if status_code < 600:
-        return ExitStatus.ERROR_HTTP_5XX
-    return ExitStatus.ERROR
 
 
 class DeadlineExceeded(exc.TimeoutException):

@@ -49,9 +49,10 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
-from ._json_number import JSONNumber, copy_json, dump_json, to_builtin_json
+if TYPE_CHECKING:  # pragma: no cover
+    from ._json_number import JSONNumber, dump_json, to_builtin_json
 
 __all__ = [
     "FileItem",
@@ -64,6 +65,19 @@ __all__ = [
     "parse_request_items",
     "to_builtin_json",
 ]
+
+#: Names re-exported from `_json_number`, which is imported only when a JSON value is parsed
+#: or written (start-up time: a request without `:=` items needs none of it).
+_FROM_JSON_NUMBER = ("JSONNumber", "copy_json", "dump_json", "to_builtin_json")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_JSON_NUMBER:
+        from . import _json_number
+
+        return getattr(_json_number, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 SEPARATORS: Final[tuple[str, ...]] = (":", ";", ":@", "==", "==@", "=", "=@", ":=", ":=@", "@")
 """Every request-item separator, in the order they are listed in error messages."""
@@ -309,6 +323,8 @@ class _Accumulator:
             ) from exc
 
     def parse_json(self, text: str) -> Any:
+        from ._json_number import JSONNumber
+
         try:
             return json.loads(
                 text,
@@ -327,6 +343,8 @@ class _Accumulator:
 
 
 def _parse_json_int(text: str) -> int | JSONNumber:
+    from ._json_number import JSONNumber
+
     # "-0" is a valid JSON number that int() would turn into "0".
     if text == "-0":
         return JSONNumber(text)
@@ -421,6 +439,8 @@ def _add_data(acc: _Accumulator, split: _Split, value: Any) -> None:
 def _form_value(acc: _Accumulator, value: Any) -> str:
     # HTTPie: strings and numbers given with `:=` still work as form fields (as their text);
     # other JSON types have no form encoding.
+    from ._json_number import JSONNumber
+
     if isinstance(value, str):
         return value
     if isinstance(value, JSONNumber):
@@ -714,6 +734,8 @@ def _insert(acc: _Accumulator, split: _Split, doc: Any, steps: list[_Step], valu
     if doc is None:
         doc = _new_container(steps[0])
     # A later `x[]=` must not mutate the value kept in `data`, nor one shared between items.
+    from ._json_number import copy_json
+
     value = copy_json(value)
     cursor: Any = doc
     for number, step in enumerate(steps):

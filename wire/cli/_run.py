@@ -14,7 +14,6 @@ platform has one, and the body iterator checks the clock between chunks everywhe
 from __future__ import annotations
 
 import contextlib
-import signal
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -30,15 +29,8 @@ from ._exchange import (
     wants_extras,
     write_extras,
 )
-from ._exit import (
-    DeadlineExceeded,
-    ExitStatus,
-    describe_error,
-    print_error,
-    print_status_warning,
-    status_for_http,
-)
 from ._request_items import RequestItemError
+from ._status import ExitStatus, status_for_http
 from ._urlarg import URLArgError
 from .output._formatters import parse_format_options
 from .output._plan import OutputOptions, OutputPlan, plan_output
@@ -88,6 +80,14 @@ def _read_stdin(env: Environment) -> Any:
     return read
 
 
+def _print_error(env: Environment, message: str) -> None:
+    """`_exit.print_error`, imported on first use: `_exit` (messages and statuses for
+    errors) is loaded where an error or a failing status is reported, not by every run."""
+    from ._exit import print_error as print_exit_error
+
+    print_exit_error(env, message)
+
+
 def run(env: Environment, options: Mapping[str, Any]) -> ExitStatus:
     """Build, send and show one request.
 
@@ -115,34 +115,41 @@ def run(env: Environment, options: Mapping[str, Any]) -> ExitStatus:
             read_stdin=_read_stdin(env),
         )
     except (BuildError, URLArgError, RequestItemError, ValueError, OSError) as exc:
-        print_error(env, str(exc))
+        _print_error(env, str(exc))
         return ExitStatus.ERROR
     try:
         with _deadline(spec.client.max_time):
             return _exchange(env, spec, output_options, options)
     except KeyboardInterrupt:
-        print_error(env, "interrupted")
+        _print_error(env, "interrupted")
         return ExitStatus.ERROR_CTRL_C
     except BuildError as exc:
-        print_error(env, str(exc))
+        _print_error(env, str(exc))
         return ExitStatus.ERROR
     except Exception as exc:
         if options.get("traceback"):
             raise
+        from ._exit import describe_error
+
         report = describe_error(exc, method=spec.method, url=spec.url)
-        print_error(env, report.message)
+        _print_error(env, report.message)
         return report.status
 
 
 @contextlib.contextmanager
 def _deadline(seconds: float | None) -> Iterator[None]:
     """Raise `DeadlineExceeded` in the main thread when `seconds` have passed (SIGALRM)."""
+    if seconds is None:
+        yield  # no --max-time: `signal` is not even imported (start-up time)
+        return
+    import signal
+
+    from ._exit import DeadlineExceeded
+
     usable = (
-        seconds is not None
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
+        hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     )
-    if not usable or seconds is None:
+    if not usable:
         yield
         return
 
@@ -163,6 +170,8 @@ def _checked_chunks(
 ) -> Iterator[bytes]:
     for chunk in response.iter_bytes():
         if deadline is not None and env.monotonic() > deadline:
+            from ._exit import DeadlineExceeded
+
             raise DeadlineExceeded("the response body did not end in time")
         yield chunk
 
@@ -358,6 +367,8 @@ def _respond(exchange: _Exchange, request: Request, options: Mapping[str, Any]) 
             write_extras(env, response, options)
         status = status_for_http(response.status_code, check_status=check_status)
         if status != ExitStatus.SUCCESS and not env.stdout_isatty and exchange.output.quiet < 2:
+            from ._exit import print_status_warning
+
             print_status_warning(env, response)
         return status
     finally:

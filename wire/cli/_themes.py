@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..themes import LIGHT_THEMES, available_themes, get_theme, register_theme
-from ..themes._builtin import BUILTIN_THEMES
+from ..themes import BUILTIN_THEME_NAMES, available_themes, get_theme, register_theme
 from ._config import config_dir
 from ._env import Environment
-from ._exit import ExitStatus, print_error
+from ._status import ExitStatus
 
 __all__ = ["PREVIEW", "ensure_theme", "list_themes", "theme_names"]
 
@@ -34,7 +33,7 @@ def _load_user_themes(env: Environment) -> None:
     if directory is None:
         return
     for theme in load_user_themes(directory / "themes").values():
-        if theme.name not in BUILTIN_THEMES:
+        if theme.name not in BUILTIN_THEME_NAMES:
             register_theme(theme)
 
 
@@ -46,7 +45,7 @@ def theme_names(environ: Mapping[str, str] | None = None) -> list[str]:
 
         environ = os.environ
     directory = config_dir(environ)
-    names = list(BUILTIN_THEMES)
+    names = list(BUILTIN_THEME_NAMES)
     if directory is not None:
         names += sorted(p.stem for p in (directory / "themes").glob("*.toml"))
     return [*names, "list"]
@@ -59,7 +58,7 @@ def ensure_theme(env: Environment, name: str) -> None:
         ValueError: a theme file is invalid (`ThemeFileError`), or no theme has that name
             (the message lists the available ones).
     """
-    if name in BUILTIN_THEMES:
+    if name in BUILTIN_THEME_NAMES:
         return
     _load_user_themes(env)
     get_theme(name)
@@ -74,6 +73,9 @@ def list_themes(env: Environment) -> ExitStatus:
     Returns:
         SUCCESS, or ERROR when a user theme file is invalid.
     """
+    from ..themes import LIGHT_THEMES
+    from ._exit import print_error
+
     try:
         _load_user_themes(env)
     except ValueError as exc:
@@ -83,7 +85,7 @@ def list_themes(env: Environment) -> ExitStatus:
     for name in available_themes():
         theme = get_theme(name)
         kind = "light" if name in LIGHT_THEMES else "any" if name == "auto" else "dark"
-        if name not in BUILTIN_THEMES:
+        if name not in BUILTIN_THEME_NAMES:
             kind = "user"
         lines.append(f"{name}  ({kind}) {theme.description}")
         if env.color_system is not None:

@@ -8,15 +8,12 @@ The same generator therefore serves `Client` and `AsyncClient`. When a flow must
 
 from __future__ import annotations
 
-import hashlib
-import netrc
 import os
 import re
 import time
 import typing
 from base64 import b64encode
 from collections.abc import AsyncGenerator, Callable, Generator
-from urllib.request import parse_http_list
 
 from ._exceptions import ProtocolError
 
@@ -140,6 +137,8 @@ class NetRCAuth(Auth):
     """
 
     def __init__(self, file: str | None = None) -> None:
+        import netrc  # lazily: only this class reads netrc files
+
         self._netrc_info = netrc.netrc(file)
 
     def auth_flow(self, request: Request) -> Generator[Request, Response, None]:
@@ -152,15 +151,17 @@ class NetRCAuth(Auth):
             yield request
 
 
-_DIGEST_ALGORITHMS: dict[str, Callable[[bytes], typing.Any]] = {
-    "MD5": hashlib.md5,
-    "MD5-SESS": hashlib.md5,
-    "SHA": hashlib.sha1,
-    "SHA-SESS": hashlib.sha1,
-    "SHA-256": hashlib.sha256,
-    "SHA-256-SESS": hashlib.sha256,
-    "SHA-512": hashlib.sha512,
-    "SHA-512-SESS": hashlib.sha512,
+#: Digest algorithm (RFC 7616 §6.1) -> the `hashlib` constructor's name. hashlib is imported
+#: when a challenge is answered, not with the module (start-up time).
+_DIGEST_ALGORITHMS: dict[str, str] = {
+    "MD5": "md5",
+    "MD5-SESS": "md5",
+    "SHA": "sha1",
+    "SHA-SESS": "sha1",
+    "SHA-256": "sha256",
+    "SHA-256-SESS": "sha256",
+    "SHA-512": "sha512",
+    "SHA-512-SESS": "sha512",
 }
 
 
@@ -245,6 +246,8 @@ class DigestAuth(Auth):
     def _parse_challenge(
         self, request: Request, response: Response, fields: str
     ) -> _DigestChallenge:
+        from urllib.request import parse_http_list  # lazily: only Digest challenges need it
+
         header_dict: dict[str, str] = {}
         for field in parse_http_list(fields):
             key, _, value = field.strip().partition("=")
@@ -268,7 +271,9 @@ class DigestAuth(Auth):
         if algorithm not in _DIGEST_ALGORITHMS:
             raise ProtocolError(f"Unsupported Digest algorithm {challenge.algorithm!r}",
                                 request=request)
-        hash_func = _DIGEST_ALGORITHMS[algorithm]
+        import hashlib
+
+        hash_func: Callable[[bytes], typing.Any] = getattr(hashlib, _DIGEST_ALGORITHMS[algorithm])
 
         def digest(data: bytes) -> bytes:
             return hash_func(data).hexdigest().encode()  # type: ignore[no-any-return]

@@ -13,6 +13,14 @@ list ("http/1.1" / "h2, http/1.1" / "h2"), built once per process on first use. 
 by the user gets its ALPN list set right before each TLS handshake, as httpx does: share such a
 context only between clients with the same `http1`/`http2` settings.
 
+Strategy (start-up time): loading certifi's bundle costs 20 ms or more, and a request to an
+http:// URL needs no TLS at all. So a transport with the default `verify=True` gets a
+`DeferredSSLContext`: a stand-in for the shared context of the default CA source (certifi's
+bundle, or SSL_CERT_FILE / SSL_CERT_DIR) that builds nothing until the first TLS handshake
+asks `ssl_context_for_alpn` for a context (then only the ALPN sibling is built). Any other
+`verify` (a path, False, a context) or a client certificate is checked and built when the
+transport is created, so a bad path or certificate still fails there.
+
 OS trust store: `verify` accepts any `ssl.SSLContext`, so the `truststore` package (the
 `truststore` extra) plugs in without special support:
 
@@ -35,11 +43,13 @@ __all__ = [
     "DEFAULT_LIMITS",
     "DEFAULT_MAX_REDIRECTS",
     "DEFAULT_TIMEOUT_CONFIG",
+    "DeferredSSLContext",
     "Limits",
     "Proxy",
     "Timeout",
     "create_ssl_context",
     "ssl_context_for_alpn",
+    "transport_ssl_context",
 ]
 
 
@@ -223,7 +233,8 @@ DEFAULT_LIMITS = Limits(max_connections=100, max_keepalive_connections=20)
 DEFAULT_MAX_REDIRECTS = 20
 
 #: Shared verifying contexts, by CA source: ("certifi",), ("file", path, mtime_ns, size),
-#: ("dir", path, mtime_ns). A changed CA file gets a new context.
+#: ("dir", path, mtime_ns), ("file+dir", path, mtime_ns, size, dir path, dir mtime_ns) (both
+#: SSL_CERT_FILE and SSL_CERT_DIR). A changed CA file gets a new context.
 _CAKey = tuple[Any, ...]
 _shared_contexts: dict[_CAKey, ssl.SSLContext] = {}
 #: The shared contexts' siblings, one per (CA source, ALPN list) (see the module docstring).
@@ -255,16 +266,31 @@ def _context_for_key(key: _CAKey) -> ssl.SSLContext:
         return _new_verifying_context(certifi.where(), None)
     if key[0] == "file":
         return _new_verifying_context(key[1], None)
+    if key[0] == "file+dir":
+        return _new_verifying_context(key[1], key[4])
     return _new_verifying_context(None, key[1])
 
 
 def _ca_key(cafile: str | None, capath: str | None) -> _CAKey:
+    if cafile is not None and capath is not None:
+        st = os.stat(cafile)
+        return ("file+dir", cafile, st.st_mtime_ns, st.st_size, capath, os.stat(capath).st_mtime_ns)
     if cafile is not None:
         st = os.stat(cafile)
         return ("file", cafile, st.st_mtime_ns, st.st_size)
     if capath is not None:
         return ("dir", capath, os.stat(capath).st_mtime_ns)
     return _CERTIFI
+
+
+def _default_ca_key(trust_env: bool) -> _CAKey:
+    """The CA source of `verify=True`: SSL_CERT_FILE / SSL_CERT_DIR (when trusted and they
+    name an existing file / directory), else certifi's bundle."""
+    cafile = os.environ.get("SSL_CERT_FILE") if trust_env else None
+    capath = os.environ.get("SSL_CERT_DIR") if trust_env else None
+    cafile = cafile if cafile and os.path.isfile(cafile) else None
+    capath = capath if capath and os.path.isdir(capath) else None
+    return _ca_key(cafile, capath)
 
 
 def _shared_context(key: _CAKey) -> ssl.SSLContext:
@@ -278,10 +304,6 @@ def _shared_context(key: _CAKey) -> ssl.SSLContext:
                 _shared_contexts[key] = found
                 _shared_keys[id(found)] = key
     return found
-
-
-def _default_ssl_context() -> ssl.SSLContext:
-    return _shared_context(_CERTIFI)
 
 
 def create_ssl_context(
@@ -312,18 +334,11 @@ def create_ssl_context(
     if isinstance(verify, ssl.SSLContext):
         ctx = verify
     elif verify is True:
-        cafile = os.environ.get("SSL_CERT_FILE") if trust_env else None
-        capath = os.environ.get("SSL_CERT_DIR") if trust_env else None
-        cafile = cafile if cafile and os.path.isfile(cafile) else None
-        capath = capath if capath and os.path.isdir(capath) else None
-        if cafile and capath:
-            ctx = _new_verifying_context(cafile, capath)
-        else:
-            key = _ca_key(cafile, capath)
-            if shareable:
-                # Loading a CA bundle costs milliseconds: share one context per CA source.
-                return _shared_context(key)
-            ctx = _context_for_key(key)
+        key = _default_ca_key(trust_env)
+        if shareable:
+            # Loading a CA bundle costs milliseconds: share one context per CA source.
+            return _shared_context(key)
+        ctx = _context_for_key(key)
     elif verify is False:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.check_hostname = False
@@ -349,6 +364,75 @@ def create_ssl_context(
     return ctx
 
 
+class DeferredSSLContext:
+    """The shared verifying context of one CA source, built on first use.
+
+    A transport keeps this instead of the context itself, so a client that never makes a
+    TLS connection never loads a CA bundle. `ssl_context_for_alpn` turns it into the shared
+    ALPN sibling without building the base context; any other attribute (`wrap_socket`,
+    `verify_mode`, ...) is read from the shared context, built then (`resolve()`).
+
+    Args:
+        key: the CA source key (see `_ca_key`).
+    """
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: _CAKey) -> None:
+        self.key = key
+
+    def resolve(self) -> ssl.SSLContext:
+        """The shared `ssl.SSLContext` for this CA source (built now if it is not yet)."""
+        return _shared_context(self.key)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy/pickle probes: no context is built for them
+            raise AttributeError(name)
+        return getattr(self.resolve(), name)
+
+    def __repr__(self) -> str:
+        return f"<DeferredSSLContext {self.key[0]}>"
+
+
+#: One stand-in per CA source: clients share it as they share the context it stands for.
+_deferred_contexts: dict[_CAKey, DeferredSSLContext] = {}
+_DEFERRED_DEFAULT = _deferred_contexts.setdefault(_CERTIFI, DeferredSSLContext(_CERTIFI))
+
+
+def transport_ssl_context(
+    verify: ssl.SSLContext | str | bool = True,
+    cert: CertTypes | None = None,
+    trust_env: bool = True,
+) -> ssl.SSLContext | DeferredSSLContext:
+    """The TLS context a transport keeps: `create_ssl_context(verify, cert, trust_env)`,
+    except that the shared default context is deferred (see the module docstring).
+
+    Args:
+        verify: as `create_ssl_context`.
+        cert: as `create_ssl_context`.
+        trust_env: as `create_ssl_context`.
+
+    Returns:
+        A `DeferredSSLContext` when the result would be a shared context of the default CA
+        source (verify True, no client certificate, no SSLKEYLOGFILE): certifi's bundle, or
+        SSL_CERT_FILE / SSL_CERT_DIR when trusted. Otherwise the `ssl.SSLContext` that
+        `create_ssl_context` returns.
+
+    Raises:
+        IOError: as `create_ssl_context`, when the context is not deferred.
+        ssl.SSLError: as `create_ssl_context`, when the context is not deferred (a deferred
+            one raises it from the first TLS handshake: an SSL_CERT_FILE that exists but
+            holds no valid PEM).
+    """
+    if verify is True and cert is None and _keylog_file(trust_env) is None:
+        key = _default_ca_key(trust_env)
+        found = _deferred_contexts.get(key)
+        if found is None:
+            found = _deferred_contexts.setdefault(key, DeferredSSLContext(key))
+        return found
+    return create_ssl_context(verify=verify, cert=cert, trust_env=trust_env)
+
+
 def _load_client_cert(ctx: ssl.SSLContext, cert: CertTypes) -> None:
     """Load a client certificate: a PEM path, (cert, key) or (cert, key, password)."""
     if isinstance(cert, str):
@@ -360,25 +444,31 @@ def _load_client_cert(ctx: ssl.SSLContext, cert: CertTypes) -> None:
 
 
 def ssl_context_for_alpn(
-    context: ssl.SSLContext | None, alpn: tuple[str, ...]
+    context: ssl.SSLContext | DeferredSSLContext | None, alpn: tuple[str, ...]
 ) -> ssl.SSLContext:
     """The context to use for one TLS handshake that offers the ALPN protocols `alpn`.
 
     Args:
-        context: the transport's context; None means the shared default one.
+        context: the transport's context; None means the shared default one. A
+            `DeferredSSLContext` stands for the shared context of its CA source (which is
+            then not built: only the sibling is).
         alpn: protocol names in order of preference, e.g. ("h2", "http/1.1").
 
     Returns:
-        For the shared default context, a shared sibling with `alpn` set (never the default
-        context itself, so clients offering different protocols cannot affect each other).
-        Any other context is returned after `set_alpn_protocols(alpn)`.
+        For a shared context, a shared sibling with `alpn` set (never the shared context
+        itself, so clients offering different protocols cannot affect each other). Any
+        other context is returned after `set_alpn_protocols(alpn)`.
     """
     if context is None:
-        context = _default_ssl_context()
-    key = _shared_keys.get(id(context))
-    if key is None or _shared_contexts.get(key) is not context:
-        context.set_alpn_protocols(list(alpn))
-        return context
+        context = _DEFERRED_DEFAULT
+    if isinstance(context, DeferredSSLContext):
+        key = context.key
+    else:
+        shared_key = _shared_keys.get(id(context))
+        if shared_key is None or _shared_contexts.get(shared_key) is not context:
+            context.set_alpn_protocols(list(alpn))
+            return context
+        key = shared_key
     found = _alpn_contexts.get((key, alpn))
     if found is None:
         with _shared_lock:

@@ -18,27 +18,32 @@ passed in by the caller keeps its own policy):
 * at most `MAX_COOKIES_PER_DOMAIN` cookies per domain and `MAX_COOKIES` in all are kept
   (RFC 6265 §6.1 asks for at least 50 and 3000); past them the least recently set cookies
   are dropped, as browsers do (RFC 6265 §5.3 last paragraph), after each response.
+
+Strategy (start-up time): `http.cookiejar` pulls in `urllib.request`, `email` and
+`http.client` (about 15 ms). A `Cookies` creates its jar on first need, and the
+`http.cookiejar` side (the jar, `SafeCookiePolicy`, the `urllib.request` adapters) lives in
+`_cookiejar`, imported only when a cookie is stored, sent or the jar is asked for: a client
+without cookies talking to servers that set none never imports it.
 """
 
 from __future__ import annotations
 
-import email.message
 import functools
 import importlib
 import ipaddress
 import itertools
-import urllib.parse
-import urllib.request
-from collections.abc import Callable, Iterator, MutableMapping
-from http.cookiejar import Cookie, CookieJar, DefaultCookiePolicy
-from typing import TYPE_CHECKING
+import threading
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from typing import TYPE_CHECKING, Any
 
 from ._exceptions import CookieConflict
 from ._types import CookieTypes
 
 if TYPE_CHECKING:  # pragma: no cover
+    from http.cookiejar import Cookie, CookieJar
+
+    from ._cookiejar import SafeCookiePolicy
     from ._models import Request, Response
-    from ._urls import URL
 
 __all__ = [
     "MAX_COOKIES",
@@ -58,7 +63,8 @@ class Cookies(MutableMapping[str, str]):
     """A cookie store over `http.cookiejar.CookieJar` (the RFC 6265 rules live there).
 
     As a mapping it reads name -> value; use `get()`/`set()`/`delete()` with `domain`
-    and `path` to tell apart cookies that share a name.
+    and `path` to tell apart cookies that share a name. The jar (`jar`) is created on
+    first need, so an unused store costs no `http.cookiejar` import.
 
     Args:
         cookies: a `Cookies` (copied), a dict or list of (name, value) str pairs (set for
@@ -71,19 +77,39 @@ class Cookies(MutableMapping[str, str]):
     """
 
     def __init__(self, cookies: CookieTypes | None = None) -> None:
-        if cookies is None or isinstance(cookies, dict | list | Cookies):
-            self.jar = _BoundedCookieJar(policy=SafeCookiePolicy())
-            if isinstance(cookies, Cookies):
-                for cookie in cookies.jar:
-                    self.jar.set_cookie(cookie)
-            elif isinstance(cookies, dict):
-                for key, value in cookies.items():
-                    self.set(key, value)
-            elif cookies is not None:
-                for key, value in cookies:
-                    self.set(key, value)
-        else:
-            self.jar = cookies
+        self._jar: CookieJar | None = None
+        if isinstance(cookies, Cookies):
+            for cookie in cookies._cookies():
+                self.jar.set_cookie(cookie)
+        elif isinstance(cookies, dict):
+            for key, value in cookies.items():
+                self.set(key, value)
+        elif isinstance(cookies, list):
+            for key, value in cookies:
+                self.set(key, value)
+        elif cookies is not None:
+            self._jar = cookies
+
+    @property
+    def jar(self) -> CookieJar:
+        """The `http.cookiejar.CookieJar` holding the cookies (created on first access)."""
+        jar = self._jar
+        if jar is None:
+            with _JAR_LOCK:  # two threads sharing a client must not each create one
+                jar = self._jar
+                if jar is None:
+                    from ._cookiejar import new_jar
+
+                    jar = self._jar = new_jar()
+        return jar
+
+    @jar.setter
+    def jar(self, jar: CookieJar) -> None:
+        self._jar = jar
+
+    def _cookies(self) -> Iterable[Cookie]:
+        """The cookies, without creating a jar when there is none yet."""
+        return () if self._jar is None else self._jar
 
     def extract_cookies(self, response: Response) -> None:
         """Store the cookies of `response`'s Set-Cookie headers that the policy accepts for
@@ -97,18 +123,21 @@ class Cookies(MutableMapping[str, str]):
             if entry[1] == b"set-cookie" or entry[1] == b"set-cookie2":
                 break
         else:
-            # Nothing to store: skip building the urllib adapters (most responses).
+            # Nothing to store: skip the jar and the urllib adapters (most responses).
             return
-        urllib_request = _CookieCompatRequest(request)
-        urllib_response = _CookieCompatResponse(response)
-        self.jar.extract_cookies(urllib_response, urllib_request)  # type: ignore[arg-type]
-        _evict_over_limits(self.jar)
+        from ._cookiejar import extract_cookies
+
+        extract_cookies(self.jar, request, response)
 
     def set_cookie_header(self, request: Request) -> None:
         """Add a Cookie header to `request` with the unexpired cookies matching its URL
         (RFC 6265 §5.4: domain, path, Secure only over https); a Cookie header already set
         on the request is kept as is."""
-        self.jar.add_cookie_header(_CookieCompatRequest(request))
+        if self._jar is None:
+            return  # no jar yet: no cookie to send
+        from ._cookiejar import add_cookie_header
+
+        add_cookie_header(self._jar, request)
 
     def set(self, name: str, value: str, domain: str = "", path: str = "/") -> None:
         """Set a session cookie.
@@ -119,26 +148,9 @@ class Cookies(MutableMapping[str, str]):
             domain: str; "" (default) matches any host; a leading "." matches subdomains.
             path: str path prefix the cookie applies to; default "/".
         """
-        cookie = Cookie(
-            version=0,
-            name=name,
-            value=value,
-            port=None,
-            port_specified=False,
-            domain=domain,
-            domain_specified=bool(domain),
-            domain_initial_dot=domain.startswith("."),
-            path=path,
-            path_specified=bool(path),
-            secure=False,
-            expires=None,
-            discard=True,
-            comment=None,
-            comment_url=None,
-            rest={"HttpOnly": None},  # type: ignore[dict-item]  # stdlib stores flags as None
-            rfc2109=False,
-        )
-        self.jar.set_cookie(cookie)
+        from ._cookiejar import session_cookie
+
+        self.jar.set_cookie(session_cookie(name, value, domain, path))
 
     def get(  # type: ignore[override]
         self,
@@ -168,7 +180,7 @@ class Cookies(MutableMapping[str, str]):
     def _matching(self, name: str, domain: str | None, path: str | None) -> list[Cookie]:
         return [
             cookie
-            for cookie in self.jar
+            for cookie in self._cookies()
             if cookie.name == name
             and (domain is None or cookie.domain == domain)
             and (path is None or cookie.path == path)
@@ -195,13 +207,15 @@ class Cookies(MutableMapping[str, str]):
         """
         if path is not None and domain is None:
             raise ValueError("clear(): a path requires a domain.")
+        if domain is None and self._jar is None:
+            return  # nothing to clear, and no jar to create for it
         args = [arg for arg in (domain, path) if arg is not None]
         self.jar.clear(*args)
 
     def update(self, cookies: CookieTypes | None = None) -> None:  # type: ignore[override]
         """Add every cookie of `cookies` (anything `Cookies()` accepts), replacing those with
         the same domain, path and name."""
-        for cookie in Cookies(cookies).jar:
+        for cookie in Cookies(cookies)._cookies():
             self.jar.set_cookie(cookie)
 
     def __setitem__(self, name: str, value: str) -> None:
@@ -219,29 +233,42 @@ class Cookies(MutableMapping[str, str]):
         self.delete(name)
 
     def __len__(self) -> int:
-        return len(self.jar)
+        return 0 if self._jar is None else len(self._jar)
 
     def __iter__(self) -> Iterator[str]:
-        return (cookie.name for cookie in self.jar)
+        return (cookie.name for cookie in self._cookies())
 
     def __bool__(self) -> bool:
+        jar = self._jar
         # CookieJar keeps its cookies in `_cookies` (domain -> path -> name -> Cookie); an
         # empty dict there is a cheap "no cookies" answer, checked on every request.
-        if not getattr(self.jar, "_cookies", True):
+        if jar is None or not getattr(jar, "_cookies", True):
             return False
-        return any(True for _ in self.jar)
+        return any(True for _ in jar)
 
     def __repr__(self) -> str:
         shown = ", ".join(
-            f"<Cookie {cookie.name}={cookie.value} for {cookie.domain} />" for cookie in self.jar
+            f"<Cookie {cookie.name}={cookie.value} for {cookie.domain} />"
+            for cookie in self._cookies()
         )
         return f"<Cookies[{shown}]>"
 
 
-# --- the stricter policy --------------------------------------------------------------------
+#: Guards the lazy creation of a `Cookies` jar.
+_JAR_LOCK = threading.Lock()
 
-# RFC 6265 §4.1.1: cookie-octets exclude CTLs; browsers refuse all but HTAB (RFC 6265bis §5.6).
-_CONTROL_CHARACTERS = frozenset(map(chr, [*range(0x09), *range(0x0A, 0x20), 0x7F]))
+
+def __getattr__(name: str) -> Any:
+    # `SafeCookiePolicy` lives in `_cookiejar` (it subclasses http.cookiejar's policy);
+    # importing it from here still works, and loads http.cookiejar only then.
+    if name == "SafeCookiePolicy":
+        from ._cookiejar import SafeCookiePolicy
+
+        return SafeCookiePolicy
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# --- public suffixes and IP addresses (the rules `SafeCookiePolicy` adds) ---------------------
 
 # Multi-label public suffixes seen most often (from the Public Suffix List's ICANN and
 # private sections); with the rule of thumb below, the fallback when `publicsuffixlist` is
@@ -318,47 +345,12 @@ def _is_ip_address(host: str) -> bool:
     return True
 
 
-class SafeCookiePolicy(DefaultCookiePolicy):
-    """`DefaultCookiePolicy` that also refuses what a hostile server could plant.
-
-    Refused on top of the standard library's checks: control characters in a name or value
-    (RFC 6265 §4.1.1), a Domain attribute other than the host itself when the host is an
-    IP address (RFC 6265 §5.1.3), and a Domain attribute that is a public suffix other
-    than the host itself (RFC 6265 §5.3 step 5; see `is_public_suffix`).
-
-    Args:
-        **kwargs: passed to `DefaultCookiePolicy` (e.g. `blocked_domains`).
-    """
-
-    def set_ok(self, cookie: Cookie, request: urllib.request.Request) -> bool:
-        """Tell whether the jar may store `cookie`, set by the response to `request`.
-
-        Returns:
-            bool: False for a cookie the standard rules or the checks above refuse.
-        """
-        if any(char in _CONTROL_CHARACTERS for char in cookie.name + (cookie.value or "")):
-            return False
-        if cookie.domain_specified:
-            host = urllib.parse.urlsplit(request.get_full_url()).hostname or ""
-            domain = cookie.domain.lstrip(".").lower()
-            if domain != host and (_is_ip_address(host) or is_public_suffix(domain)):
-                return False
-        return bool(super().set_ok(cookie, request))
-
-
 # --- the caps ----------------------------------------------------------------------------------
 
-# Orders cookies by when they were last set: the attribute a _BoundedCookieJar puts on each.
+# Orders cookies by when they were last set: the attribute `_cookiejar.BoundedCookieJar` puts
+# on each.
 _SET_ORDER = itertools.count(1)
 _SET_ORDER_ATTRIBUTE = "_wire_set_order"
-
-
-class _BoundedCookieJar(CookieJar):
-    """A `CookieJar` that records when each cookie was set, so the oldest can be dropped."""
-
-    def set_cookie(self, cookie: Cookie) -> None:
-        setattr(cookie, _SET_ORDER_ATTRIBUTE, next(_SET_ORDER))
-        super().set_cookie(cookie)
 
 
 def _evict_over_limits(
@@ -382,42 +374,3 @@ def _evict_over_limits(
         doomed.extend(survivors[: kept - total])
     for cookie in doomed:
         jar.clear(cookie.domain, cookie.path, cookie.name)
-
-
-def _cookiejar_url(url: URL) -> str:
-    # http.cookiejar takes the host from the URL's netloc; userinfo would be mistaken for
-    # part of the host, so it is left out (RFC 6265 §5.1.3 matches on the host alone).
-    if not url.userinfo:
-        return str(url)
-    return f"{url.scheme}://{url.netloc.decode('ascii')}{url.raw_path.decode('ascii')}"
-
-
-class _CookieCompatRequest(urllib.request.Request):
-    """The `urllib.request.Request` view of a `Request` that `CookieJar` expects; a Cookie
-    header the jar adds is written through to the wrapped request."""
-
-    def __init__(self, request: Request) -> None:
-        super().__init__(
-            url=_cookiejar_url(request.url),
-            headers=dict(request.headers),
-            method=request.method,
-        )
-        self.request = request
-
-    def add_unredirected_header(self, key: str, val: str) -> None:
-        super().add_unredirected_header(key, val)
-        self.request.headers[key] = val
-
-
-class _CookieCompatResponse:
-    """The `info()` view of a `Response` that `CookieJar.extract_cookies` reads."""
-
-    def __init__(self, response: Response) -> None:
-        self.response = response
-
-    def info(self) -> email.message.Message:
-        info = email.message.Message()
-        for key, value in self.response.headers.multi_items():
-            # Item assignment on a Message appends: repeated Set-Cookie lines all survive.
-            info[key] = value
-        return info

@@ -23,12 +23,10 @@ covers the WHATWG HTML form encoding's CR → `%0D` and LF → `%0A`.
 from __future__ import annotations
 
 import io
-import mimetypes
 import os
 import re
 import stat
 from collections.abc import AsyncIterator, Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 from ._exceptions import StreamConsumed
@@ -149,6 +147,8 @@ def _guess_content_type(filename: str | None) -> str | None:
     """Guess a part's media type from its filename; None when there is no filename."""
     if not filename:
         return None
+    import mimetypes  # lazily: only file uploads need it (start-up time)
+
     return mimetypes.guess_type(filename)[0] or "application/octet-stream"
 
 
@@ -278,7 +278,9 @@ class FileField:
     def _unpack(value: FileTypes) -> tuple[str | None, FileContent, str | None, dict[str, str]]:
         """Split the requests-style file tuple into its four parts."""
         if not isinstance(value, tuple):
-            return Path(str(getattr(value, "name", "upload"))).name, value, None, {}
+            from pathlib import PurePath  # lazily: most requests upload no file (start-up time)
+
+            return PurePath(str(getattr(value, "name", "upload"))).name, value, None, {}
         if len(value) == 2:
             return value[0], value[1], None, {}
         if len(value) == 3:

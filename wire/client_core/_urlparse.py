@@ -45,8 +45,6 @@ import ipaddress
 import re
 from typing import NamedTuple
 
-import idna
-
 from ._exceptions import InvalidURL
 
 __all__ = [
@@ -459,6 +457,8 @@ def _upper(match: re.Match[str]) -> str:
 @functools.lru_cache(maxsize=512)
 def _idna_encode(host: str) -> str:
     """IDNA-encode a non-ASCII host; cached because clients revisit the same hosts."""
+    import idna  # lazily: ASCII hosts (most) never need it, and it costs ~1.5 ms to import
+
     try:
         # UTS #46 maps case and compatibility forms the way browsers do; the
         # non-transitional default keeps "ß" rather than mapping it to "ss".
@@ -479,6 +479,8 @@ def decode_host(host: str) -> str:
     """
     if "xn--" not in host:
         return host
+    import idna  # lazily, as in `_idna_encode`
+
     labels = host.split(".")
     for index, label in enumerate(labels):
         if label.startswith("xn--"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import sys
 from typing import Any
 
 from ._urls import URL
@@ -112,6 +113,19 @@ def _ip_network(value: str) -> IPNetwork | None:
         return None
 
 
+def _may_name_proxies() -> bool:
+    """False when `urllib.request.getproxies()` is sure to find no proxy.
+
+    On POSIX systems other than macOS it reads only environment variables whose lower-cased
+    name ends in "_proxy" and whose value is not empty; with none of them its answer is {},
+    so the costly `urllib.request` import can be skipped. macOS and Windows read system
+    settings too: there the answer is always looked up.
+    """
+    if sys.platform in ("darwin", "win32") or os.name == "nt":
+        return True
+    return any(value and name[-6:].lower() == "_proxy" for name, value in os.environ.items())
+
+
 def get_environment_proxies() -> dict[str, str | None]:
     """Proxy mounts from HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY (either case).
 
@@ -124,7 +138,9 @@ def get_environment_proxies() -> dict[str, str | None]:
         A dict from mount pattern (str, e.g. "http://", "all://*example.com") to a proxy URL
         str, or None for hosts that NO_PROXY excludes.
     """
-    from urllib.request import getproxies  # heavy (imports email): only when trust_env
+    if not _may_name_proxies():
+        return {}
+    from urllib.request import getproxies  # heavy (imports email, ~15 ms): only when needed
 
     proxy_info = getproxies()
     mounts: dict[str, str | None] = {}

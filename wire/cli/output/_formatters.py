@@ -19,11 +19,13 @@ of tiny values multiplies the size), XML over ``DEFAULT_XML_FORMAT_LIMIT`` chara
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import repeat
+from typing import NamedTuple
 
 #: Indent, in spaces, of formatted JSON (HTTPie's default).
 DEFAULT_JSON_INDENT = 4
@@ -35,9 +37,7 @@ DEFAULT_XML_FORMAT_LIMIT = 1024 * 1024
 
 # Characters json.dumps(ensure_ascii=False) writes verbatim but that must not reach a terminal
 # raw: DEL, C1 controls, LS/PS, bidi embeddings/overrides/isolates, lone surrogates.
-_ESCAPE_IN_STRINGS = re.compile(
-    "[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
+_ESCAPE_IN_STRINGS = "[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 
 
 #: Most formatted JSON text, in characters, that ``iter_format_json`` produces for a body
@@ -57,17 +57,41 @@ _PLAIN_STRING = (
 )
 _PLAIN_SCALAR = f"(?:{_PLAIN_STRING}|{_NUMBER})"
 _PLAIN_MEMBER = f"{_PLAIN_STRING}{_SPACE}:{_SPACE}{_PLAIN_SCALAR}"
-# Up to 256 array elements or object members matched at once (runs of plain scalars are
-# formatted by the regex engine, not token by token; the cap bounds each run's piece).
-_ELEMENT_RUN = re.compile(f"{_PLAIN_SCALAR}(?:{_SPACE},{_SPACE}{_PLAIN_SCALAR}){{0,255}}")
-_ELEMENT = re.compile(_PLAIN_SCALAR)
-_MEMBER_RUN = re.compile(f"{_PLAIN_MEMBER}(?:{_SPACE},{_SPACE}{_PLAIN_MEMBER}){{0,255}}")
-_MEMBER = re.compile(f"({_PLAIN_STRING}){_SPACE}:{_SPACE}({_PLAIN_SCALAR})")
-# One scalar: group 1 a string, group 2 a number or constant.
-_SCALAR = re.compile(f"({_ANY_STRING})|({_NUMBER})")
-_STRING = re.compile(_ANY_STRING)
-_SPACES = re.compile(_SPACE)
-_IS_PLAIN_STRING = re.compile(_PLAIN_STRING)
+
+
+class _Patterns(NamedTuple):
+    """The compiled patterns, built on first use: compiling them costs several milliseconds,
+    which a run that formats no JSON (a piped `wire URL`) should not pay."""
+
+    escape_in_strings: re.Pattern[str]
+    # Up to 256 array elements or object members matched at once (runs of plain scalars are
+    # formatted by the regex engine, not token by token; the cap bounds each run's piece).
+    element_run: re.Pattern[str]
+    element: re.Pattern[str]
+    member_run: re.Pattern[str]
+    member: re.Pattern[str]
+    # One scalar: group 1 a string, group 2 a number or constant.
+    scalar: re.Pattern[str]
+    string: re.Pattern[str]
+    spaces: re.Pattern[str]
+    is_plain_string: re.Pattern[str]
+
+
+@functools.cache
+def _patterns() -> _Patterns:
+    return _Patterns(
+        escape_in_strings=re.compile(_ESCAPE_IN_STRINGS),
+        element_run=re.compile(
+            f"{_PLAIN_SCALAR}(?:{_SPACE},{_SPACE}{_PLAIN_SCALAR}){{0,255}}"
+        ),
+        element=re.compile(_PLAIN_SCALAR),
+        member_run=re.compile(f"{_PLAIN_MEMBER}(?:{_SPACE},{_SPACE}{_PLAIN_MEMBER}){{0,255}}"),
+        member=re.compile(f"({_PLAIN_STRING}){_SPACE}:{_SPACE}({_PLAIN_SCALAR})"),
+        scalar=re.compile(f"({_ANY_STRING})|({_NUMBER})"),
+        string=re.compile(_ANY_STRING),
+        spaces=re.compile(_SPACE),
+        is_plain_string=re.compile(_PLAIN_STRING),
+    )
 
 # What the formatter expects next: a value, the first member or element (or a close), the
 # next one (after a comma), a colon, or a comma or close (after a value).
@@ -91,17 +115,17 @@ def _escape_char(match: re.Match[str]) -> str:
 
 
 def _dump_string(value: str) -> str:
-    return _ESCAPE_IN_STRINGS.sub(_escape_char, json.dumps(value, ensure_ascii=False))
+    return _patterns().escape_in_strings.sub(_escape_char, json.dumps(value, ensure_ascii=False))
 
 
 def _string_token(token: str) -> str:
-    if _IS_PLAIN_STRING.fullmatch(token):
+    if _patterns().is_plain_string.fullmatch(token):
         return token
     return _dump_string(json.loads(token))
 
 
 def _scalar(text: str, pos: int) -> tuple[str, int]:
-    found = _SCALAR.match(text, pos)
+    found = _patterns().scalar.match(text, pos)
     if found is None:
         raise _InvalidJSON(pos)
     token = found.group()
@@ -110,11 +134,12 @@ def _scalar(text: str, pos: int) -> tuple[str, int]:
 
 def _member_or_key(text: str, pos: int, line: str) -> tuple[str, int, int]:
     """A run of plain ``"key": scalar`` members, else just the key: (text, end, state)."""
-    found = _MEMBER_RUN.match(text, pos)
+    patterns = _patterns()
+    found = patterns.member_run.match(text, pos)
     if found is not None:
-        members = [f"{key}: {value}" for key, value in _MEMBER.findall(found.group())]
+        members = [f"{key}: {value}" for key, value in patterns.member.findall(found.group())]
         return ("," + line).join(members), found.end(), _AFTER
-    key = _STRING.match(text, pos)
+    key = patterns.string.match(text, pos)
     if key is None:
         raise _InvalidJSON(pos)
     return _string_token(key.group()), key.end(), _COLON
@@ -122,9 +147,10 @@ def _member_or_key(text: str, pos: int, line: str) -> tuple[str, int, int]:
 
 def _element(text: str, pos: int, line: str, in_array: bool) -> tuple[str, int]:
     """A run of plain array elements (in an array), else one scalar: (text, end)."""
-    found = _ELEMENT_RUN.match(text, pos) if in_array else None
+    patterns = _patterns()
+    found = patterns.element_run.match(text, pos) if in_array else None
     if found is not None:
-        return ("," + line).join(_ELEMENT.findall(found.group())), found.end()
+        return ("," + line).join(patterns.element.findall(found.group())), found.end()
     return _scalar(text, pos)
 
 
@@ -144,7 +170,8 @@ def _json_pieces(text: str, indent: str, budget: int) -> Iterator[str]:
     parts: list[str] = []
     gathered = total = 0
     lines = ["\n"]  # lines[depth]: a newline and that depth's indentation
-    while (pos := _SPACES.match(text, pos).end()) < end:  # type: ignore[union-attr]
+    spaces = _patterns().spaces
+    while (pos := spaces.match(text, pos).end()) < end:  # type: ignore[union-attr]
         char, depth = text[pos], len(stack)
         if depth > MAX_JSON_FORMAT_DEPTH:
             raise _InvalidJSON(pos)

@@ -64,7 +64,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ...themes import DEFAULT_THEME, get_theme
+from ...themes import DEFAULT_THEME, check_theme
 from ._formatters import FormatOptions
 
 if TYPE_CHECKING:
@@ -229,7 +229,7 @@ def plan_output(env: Environment, options: OutputOptions, response: Any = None) 
         raise ValueError(
             f"--pretty: unknown value {options.pretty!r} (expected {', '.join(PRETTY_VALUES)})"
         )
-    get_theme(options.style)  # raises ValueError naming the available themes
+    check_theme(options.style)  # raises ValueError naming the available themes
     # FORCE_COLOR asks for colours on a pipe too (a pager, `less -R`): colours, no reformatting.
     forced = bool(env.environ.get("FORCE_COLOR")) and env.color_system is not None
     pretty = options.pretty or ("all" if env.stdout_isatty else "colors" if forced else "none")

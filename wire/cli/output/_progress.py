@@ -19,9 +19,10 @@ from __future__ import annotations
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from ...themes import DEFAULT_THEME, Theme, get_theme
+from ...themes import DEFAULT_THEME, get_theme
 
 if TYPE_CHECKING:
+    from ...themes import Theme
     from .._env import Environment
 
 #: Upper bound on redraws of the bar per second.

@@ -7,23 +7,30 @@ httpcore, and this is the one place where httpcore's exceptions become ours
 (`_map_httpcore_exceptions`). It is imported lazily by the clients, so that `import wire`
 stays cheap.
 
-Strategy (import cost): `import httpcore` eagerly imports h2, anyio and trio when they are
-installed (about 55 ms together), although a plain HTTP/1.1 request needs none of them.
-`_load_httpcore()` imports httpcore with those three hidden, then un-hides them: httpcore's
-HTTP/2 connection class is imported lazily by httpcore itself when h2 is negotiated, and the
-async clients hand httpcore the real anyio / trio modules (`_enable_async_backend`) before
-their first request.
+Strategy (import cost): `import httpcore` eagerly imports h2, anyio, trio and socksio when
+they are installed (about 60 ms together), although a plain HTTP/1.1 request needs none of
+them. `_load_httpcore()` imports httpcore with those four hidden, then un-hides them:
+httpcore's HTTP/2 connection class is imported lazily (`_pool._connect`) when h2 is
+negotiated, the SOCKS proxy classes are imported from their own modules when a SOCKS proxy is
+configured (`_proxy_pool`), and the async clients hand httpcore the real anyio / trio modules
+(`_enable_async_backend`) before their first request.
+
+certifi too (about 5 ms: it loads `importlib.resources`, `tempfile`, `pathlib`) is imported
+by httpcore only for `httpcore.default_ssl_context()`, which wire never calls (it hands the
+pools its own contexts, see `_config`): while httpcore is imported, `certifi` is a
+`_DeferredModule` that imports the real package on its first attribute access.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import sys
 import typing
 from collections.abc import AsyncIterator, Iterator
 from types import ModuleType
 
-from .._config import DEFAULT_LIMITS, Limits, Proxy, create_ssl_context, ssl_context_for_alpn
+from .._config import DEFAULT_LIMITS, Limits, Proxy, ssl_context_for_alpn, transport_ssl_context
 from .._exceptions import (
     ConnectError,
     ConnectTimeout,
@@ -52,22 +59,50 @@ SOCKET_OPTION = (
     tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
 )
 
-_HIDDEN_AT_IMPORT = ("h2", "anyio", "trio")
+#: Hidden while httpcore is imported: the libraries, and httpcore's own modules that need
+#: them (so that those are not even read, only to fail on their first import line).
+_HIDDEN_AT_IMPORT = (
+    "h2", "anyio", "trio", "socksio",
+    "httpcore._async.http2", "httpcore._sync.http2",
+    "httpcore._async.socks_proxy", "httpcore._sync.socks_proxy",
+)  # fmt: skip
+
+
+_DEFERRED_AT_IMPORT = ("certifi",)
+
+
+class _DeferredModule(ModuleType):
+    """Stands in for a module that httpcore imports but wire's requests do not use: the
+    real module is imported on the first attribute access (see the module docstring)."""
+
+    def __getattr__(self, attribute: str) -> typing.Any:
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attribute)
 
 
 def _load_httpcore() -> ModuleType:
-    """Import httpcore without paying for h2, anyio and trio (see the module docstring)."""
+    """Import httpcore without paying for h2, anyio, trio, socksio and certifi (see the
+    module docstring)."""
     module = sys.modules.get("httpcore")
     if module is not None:
         return module
     hidden = [name for name in _HIDDEN_AT_IMPORT if name not in sys.modules]
+    deferred = [name for name in _DEFERRED_AT_IMPORT if name not in sys.modules]
     for name in hidden:
         sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` fail
+    for name in deferred:
+        sys.modules[name] = _DeferredModule(name)
     try:
         import httpcore
     finally:
         for name in hidden:
             if sys.modules.get(name, ...) is None:
+                del sys.modules[name]
+        for name in deferred:
+            if isinstance(sys.modules.get(name), _DeferredModule):
                 del sys.modules[name]
     return httpcore
 
@@ -217,7 +252,8 @@ def _pool_kwargs(
     limits: Limits,
 ) -> dict[str, typing.Any]:
     return {
-        "ssl_context": create_ssl_context(verify=verify, cert=cert, trust_env=trust_env),
+        # The default context (certifi, SSL_CERT_FILE) is built at the first TLS handshake.
+        "ssl_context": transport_ssl_context(verify=verify, cert=cert, trust_env=trust_env),
         "max_connections": limits.max_connections,
         "max_keepalive_connections": limits.max_keepalive_connections,
         "keepalive_expiry": limits.keepalive_expiry,
@@ -251,7 +287,12 @@ def _proxy_pool(
             "Using SOCKS proxy, but the 'socksio' package is not installed. "
             "Install wire with the 'socks' extra: pip install 'wire[socks]'."
         ) from exc
-    cls = getattr(httpcore, prefix + "SOCKSProxy")
+    # From its own module: `httpcore.SOCKSProxy` is httpcore's "not installed" stand-in
+    # when socksio was hidden while httpcore was imported (see `_load_httpcore`).
+    if is_async:
+        from httpcore._async.socks_proxy import AsyncSOCKSProxy as cls
+    else:
+        from httpcore._sync.socks_proxy import SOCKSProxy as cls
     for unsupported in ("socket_options", "local_address", "uds", "retries"):
         kwargs.pop(unsupported, None)
     return cls(
