@@ -46,6 +46,11 @@ def _request_target(url: Any) -> str:
     return str(url)
 
 
+#: Fields an HTTP/2 request never carries (RFC 9113 §8.2.2): not shown for one.
+_HTTP2_OMITTED = ("connection:", "keep-alive:", "proxy-connection:", "transfer-encoding:",
+                  "upgrade:")
+
+
 def request_head_text(request: Any, http_version: str = DEFAULT_REQUEST_HTTP_VERSION) -> str:
     """Build the request line and header block of a request.
 
@@ -53,14 +58,19 @@ def request_head_text(request: Any, http_version: str = DEFAULT_REQUEST_HTTP_VER
         request (httpx-like Request): ``request.method`` (str), ``request.url`` (an object
             with ``raw_path`` bytes: path and query, percent-encoded) and ``request.headers``
             are read. The Host header is printed only if the request carries it.
-        http_version (str): Version for the request line. Default ``"HTTP/1.1"``.
+        http_version (str): Version for the request line. Default ``"HTTP/1.1"``; with
+            ``"HTTP/2"`` the connection-specific fields, which HTTP/2 does not send (RFC 9113
+            §8.2.2), are left out (Host stands for the ``:authority`` pseudo-header).
 
     Returns:
         str: e.g. ``"GET /path?q=1 HTTP/1.1\\nHost: example.org\\nAccept: */*"`` (no
         trailing newline).
     """
     start_line = f"{request.method} {_request_target(request.url)} {http_version}"
-    return "\n".join([start_line, *header_lines(request.headers)])
+    lines = header_lines(request.headers)
+    if http_version == "HTTP/2":
+        lines = [line for line in lines if not line.lower().startswith(_HTTP2_OMITTED)]
+    return "\n".join([start_line, *lines])
 
 
 def status_line_text(response: Any) -> str:

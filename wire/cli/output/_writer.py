@@ -428,7 +428,9 @@ def _request_content(request: Any) -> bytes:
     return content if isinstance(content, bytes) else b""
 
 
-def write_request(env: Environment, plan: OutputPlan, request: Any) -> None:
+def write_request(
+    env: Environment, plan: OutputPlan, request: Any, http_version: str = "HTTP/1.1"
+) -> None:
     """Write the request head and/or body, as the plan says, then a blank line.
 
     Args:
@@ -439,6 +441,8 @@ def write_request(env: Environment, plan: OutputPlan, request: Any) -> None:
         request (httpx-like Request): ``method``, ``url`` (``raw_path``), ``headers``
             (``multi_items()``, ``get()``) and ``content`` (bytes) are read. A streaming
             request whose content was not read shows no body.
+        http_version (str): The protocol the request goes out in ("HTTP/1.1" or
+            "HTTP/2"), for its request line; default "HTTP/1.1".
 
     Returns:
         None. Nothing is written when the plan shows neither part; otherwise the output ends
@@ -450,7 +454,7 @@ def write_request(env: Environment, plan: OutputPlan, request: Any) -> None:
     """
     out = _Output(env.stdout)
     if plan.show_request_headers:
-        _write_head(env, plan, out, request_head_text(request), is_request=True)
+        _write_head(env, plan, out, request_head_text(request, http_version), is_request=True)
         out.defer(b"\n")
     if plan.show_request_body:
         content = _request_content(request)
