@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Generate the sync client from the async one: `wire/client_core/_async` → `_sync`.
+"""Generate the sync client code from the async source: `wire/client_core/_async` → `_sync`.
 
 Usage:
     python scripts/unasync.py           # rewrite the generated files
     python scripts/unasync.py --check   # exit 1 when a generated file is out of date
 
 The translation is a list of whole-word substitutions, applied to code and docstrings alike,
-so the async source must keep regular names (`Async*` classes, `a*` methods).
+so the async source must keep regular names (`Async*` classes, `a*` methods). Where the two
+worlds genuinely differ, the async source names an `AsyncX` whose sync twin `X` lives in a
+shared module (`_pool/_locks.py`, `_pool/_backends.py`); it never branches on the world.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PAIRS = [
     ("wire/client_core/_async/client.py", "wire/client_core/_sync/client.py"),
     ("wire/client_core/_async/http2.py", "wire/client_core/_sync/http2.py"),
+    ("wire/client_core/_async/http11.py", "wire/client_core/_sync/http11.py"),
+    ("wire/client_core/_async/pool.py", "wire/client_core/_sync/pool.py"),
 ]
 
 SUBS: list[tuple[str, str]] = [
@@ -28,10 +32,14 @@ SUBS: list[tuple[str, str]] = [
     (r"async for", "for"),
     (r"await ", ""),
     (r"AsyncClient", "Client"),
+    (r"AsyncConnectionPool", "ConnectionPool"),
+    (r"AsyncHTTP11(Connection|UpgradeStream)?", r"HTTP11\1"),
     (r"AsyncHTTP2Connection", "HTTP2Connection"),
     (r"AsyncH2ResponseStream", "H2ResponseStream"),
-    (r"AsyncNetworkStream", "NetworkStream"),
-    (r"Async(Event|Lock|ShieldCancellation|ThreadLock)", r"\1"),
+    (r"AsyncNetwork(Backend|Stream)", r"Network\1"),
+    (r"AsyncBackend", "SyncBackend"),
+    (r"Async(Event|Lock|ShieldCancellation|StateLock|ThreadLock|TimedEvent)", r"\1"),
+    (r"httpcore\._async", "httpcore._sync"),
     (r"AsyncBaseTransport", "BaseTransport"),
     (r"AsyncHTTPTransport", "HTTPTransport"),
     (r"AsyncByteStream", "SyncByteStream"),

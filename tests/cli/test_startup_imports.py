@@ -21,7 +21,7 @@ from tests.servers.asgi_app import JSON_BODY
 #: Modules a plain piped `wire URL` over http:// must not import.
 NOT_LOADED = (
     "http.cookiejar", "email", "urllib.request", "certifi", "socksio", "netrc", "hashlib",
-    "rich", "pygments", "h2", "trio", "anyio", "wire.client_core._timing",
+    "rich", "pygments", "h2", "hpack", "trio", "anyio", "asyncio", "wire.client_core._timing",
     "click",  # a run without options needs no click (`wire.cli._plain`)
     "wire.themes._model", "wire.cli._exit",  # no colour drawn, no error reported
     "wire.cli._json_number",  # no JSON item parsed, no JSON body written
