@@ -1,8 +1,9 @@
 """`HTTPTransport` / `AsyncHTTPTransport`: the network edge, over wire's connection pools.
 
-Direct connections go through `wire.client_core._pool` (httpcore's HTTP/1.1 and HTTP/2
-connection classes under our own O(1) pool, and a native asyncio network backend); proxied
-ones through httpcore's proxy pools. This module and `_pool` are the only importers of
+Direct connections go through wire's own pools (`_async/pool.py`, generated `_sync/pool.py`:
+an O(1) pool, httpcore's HTTP/1.1 connection with a lean path, wire's HTTP/2 connection, a
+native asyncio network backend); proxied ones through httpcore's proxy pools. Only this
+module, `_pool/` and the pool and connection modules in `_async/` and `_sync/` import
 httpcore, and this is the one place where httpcore's exceptions become ours
 (`_map_httpcore_exceptions`). It is imported lazily by the clients, so that `import wire`
 stays cheap.
@@ -10,10 +11,11 @@ stays cheap.
 Strategy (import cost): `import httpcore` eagerly imports h2, anyio, trio and socksio when
 they are installed (about 60 ms together), although a plain HTTP/1.1 request needs none of
 them. `_load_httpcore()` imports httpcore with those four hidden, then un-hides them:
-httpcore's HTTP/2 connection class is imported lazily (`_pool._connect`) when h2 is
-negotiated, the SOCKS proxy classes are imported from their own modules when a SOCKS proxy is
-configured (`_proxy_pool`), and the async clients hand httpcore the real anyio / trio modules
-(`_enable_async_backend`) before their first request.
+httpcore's own HTTP/2 connection is used only by its proxy pools (wire's is imported when
+h2 is negotiated, see `_http2_class` in `_async/pool.py`), the SOCKS proxy classes are
+imported from their own modules when a SOCKS proxy is configured (`_proxy_pool`), and the
+async clients hand httpcore the real anyio / trio modules (`_enable_async_backend`) before
+their first request.
 
 certifi too (about 5 ms: it loads `importlib.resources`, `tempfile`, `pathlib`) is imported
 by httpcore only for `httpcore.default_ssl_context()`, which wire never calls (it hands the
