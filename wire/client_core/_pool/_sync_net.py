@@ -35,6 +35,13 @@ class SyncStream(_CoreSyncStream):
         super().__init__(sock)
         self._timeout: float | None = _UNSET
 
+    def _armed(self, timeout: float | None) -> socket.socket:
+        """The socket, with `timeout` (seconds; None: none) set if it changed."""
+        if timeout != self._timeout:
+            self._sock.settimeout(timeout)
+            self._timeout = timeout
+        return self._sock
+
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         """Up to `max_bytes` bytes; b"" at end of stream.
 
@@ -42,12 +49,8 @@ class SyncStream(_CoreSyncStream):
             httpcore.ReadTimeout: nothing arrived within `timeout` seconds (None: no limit).
             httpcore.ReadError: the connection failed.
         """
-        sock = self._sock
         try:
-            if timeout != self._timeout:
-                sock.settimeout(timeout)
-                self._timeout = timeout
-            return sock.recv(max_bytes)
+            return self._armed(timeout).recv(max_bytes)
         except TimeoutError as exc:
             raise httpcore.ReadTimeout(exc) from exc
         except OSError as exc:
@@ -60,11 +63,8 @@ class SyncStream(_CoreSyncStream):
             httpcore.WriteTimeout: the socket accepted nothing for `timeout` seconds.
             httpcore.WriteError: the connection failed.
         """
-        sock = self._sock
         try:
-            if timeout != self._timeout:
-                sock.settimeout(timeout)
-                self._timeout = timeout
+            sock = self._armed(timeout)
             view = memoryview(buffer)
             while view:  # each pass sends some bytes; the timeout is per send (as httpcore)
                 view = view[sock.send(view):]
