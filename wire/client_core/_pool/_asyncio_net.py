@@ -30,11 +30,21 @@ __all__ = ["AsyncioBackend"]
 READ_HIGH_WATER = 1024 * 1024
 
 
-class _StreamProtocol(asyncio.Protocol):
-    """Buffers incoming bytes and wakes the one pending reader or writer."""
+#: Bytes the transport may put in the receive area per read (one `recv_into`).
+RECEIVE_AREA = 64 * 1024
+
+
+class _StreamProtocol(asyncio.BufferedProtocol):
+    """Buffers incoming bytes and wakes the one pending reader or writer.
+
+    A buffered protocol: the transport reads into one reused receive area (`get_buffer`)
+    instead of allocating a fresh 256 KiB `bytes` per read, which glibc may serve with an
+    mmap/munmap pair each time (measured: 20-40 µs per request).
+    """
 
     def __init__(self) -> None:
         self.buffer = bytearray()
+        self._area = memoryview(bytearray(RECEIVE_AREA))
         self.transport: asyncio.Transport | None = None
         self.eof = False
         self.lost: BaseException | None = None
@@ -46,8 +56,11 @@ class _StreamProtocol(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = typing.cast(asyncio.Transport, transport)
 
-    def data_received(self, data: bytes) -> None:
-        self.buffer += data
+    def get_buffer(self, sizehint: int) -> memoryview:
+        return self._area
+
+    def buffer_updated(self, nbytes: int) -> None:
+        self.buffer += self._area[:nbytes]
         if len(self.buffer) > READ_HIGH_WATER and self.transport is not None:
             self.transport.pause_reading()
             self._reading_paused = True
