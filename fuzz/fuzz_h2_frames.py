@@ -1,4 +1,4 @@
-"""Fuzz the HTTP/2 frame parser: `H2State.receive` files frames or raises its ConnectionError."""
+"""Fuzz the HTTP/2 frame parser: `H2State.receive` files frames or raises its H2ConnectionError."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def test_one_input(data: bytes) -> None:
     try:
         for offset in range(0, len(payload), split):
             state.receive(payload[offset:offset + split])
-    except h2s.ConnectionError:
+    except h2s.H2ConnectionError:
         return
     if state.recv_window < 0 or any(s.recv_window < 0 for s in state.streams.values()):
         raise AssertionError("negative flow-control window")

@@ -143,7 +143,7 @@ def test_padded_data_is_unpadded_and_padding_counts_as_consumed() -> None:
 
 def test_padding_longer_than_frame_is_a_connection_error() -> None:
     state, _, _ = open_connection()
-    with pytest.raises(h2s.ConnectionError) as info:
+    with pytest.raises(h2s.H2ConnectionError) as info:
         state.receive(raw_frame(h2s.DATA, h2s.PADDED, 1, bytes([5]) + b"ab"))
     assert info.value.code == h2s.PROTOCOL_ERROR
 
@@ -214,7 +214,7 @@ def test_oversized_header_list_is_a_connection_error() -> None:
     wire_bytes = raw_frame(h2s.HEADERS, 0, 1, parts[0])
     wire_bytes += b"".join(raw_frame(h2s.CONTINUATION, 0, 1, p) for p in parts[1:-1])
     wire_bytes += raw_frame(h2s.CONTINUATION, h2s.END_HEADERS, 1, parts[-1])
-    with pytest.raises(h2s.ConnectionError, match="too large"):
+    with pytest.raises(h2s.H2ConnectionError, match="too large"):
         state.receive(wire_bytes)
 
 
@@ -247,7 +247,7 @@ def test_oversized_header_list_is_a_connection_error() -> None:
 )
 def test_connection_errors(frame_bytes: bytes, code: int) -> None:
     state, _, _ = open_connection()
-    with pytest.raises(h2s.ConnectionError) as info:
+    with pytest.raises(h2s.H2ConnectionError) as info:
         state.receive(frame_bytes)
     assert info.value.code == code
 

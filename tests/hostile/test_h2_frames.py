@@ -1,5 +1,5 @@
 """Property tests (hypothesis) for the HTTP/2 frame parser (`_pool/_h2state.py`): whatever a
-server sends, `H2State.receive` files it under a stream, or raises its own `ConnectionError`
+server sends, `H2State.receive` files it under a stream, or raises its own `H2ConnectionError`
 (the connection then ends with GOAWAY); never any other exception, never a negative window."""
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def test_any_frames_are_filed_or_a_connection_error(
     try:
         for offset in range(0, len(data), split):
             state.receive(data[offset:offset + split])
-    except h2s.ConnectionError as exc:
+    except h2s.H2ConnectionError as exc:
         assert exc.code in h2s.ERROR_NAMES
         return
     assert state.recv_window >= 0
@@ -92,6 +92,6 @@ def test_random_bytes_never_crash_the_parser(data: bytes) -> None:
     state = new_state()
     try:
         state.receive(data)
-    except h2s.ConnectionError:
+    except h2s.H2ConnectionError:
         pass
     assert state.recv_window >= 0

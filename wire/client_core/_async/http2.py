@@ -29,7 +29,7 @@ import httpcore
 from httpcore._synchronization import AsyncEvent, AsyncShieldCancellation, AsyncThreadLock
 from httpcore._trace import Trace
 
-from .._pool._h2state import MAX_STREAM_ID, ConnectionError, H2State, H2Stream
+from .._pool._h2state import MAX_STREAM_ID, H2ConnectionError, H2State, H2Stream
 from .._pool._locks import AsyncLock
 
 __all__ = ["AsyncH2ResponseStream", "AsyncHTTP2Connection"]
@@ -258,7 +258,7 @@ class AsyncHTTP2Connection:
                 with self._thread_lock:
                     max_streams, goaway = self._h2.max_streams, self._h2.goaway
                     self._h2.receive(data)
-            except ConnectionError as exc:
+            except H2ConnectionError as exc:
                 error = httpcore.RemoteProtocolError(str(exc))
                 self._fail(error)
                 with AsyncShieldCancellation():
@@ -277,7 +277,7 @@ class AsyncHTTP2Connection:
         self._error = exc
         self._wake_waiters()
 
-    async def _send_goaway(self, request: httpcore.Request, exc: ConnectionError) -> None:
+    async def _send_goaway(self, request: httpcore.Request, exc: H2ConnectionError) -> None:
         """Best effort: tell the server why the connection ends (RFC 9113 §5.4.1)."""
         try:
             async with self._write_lock:

@@ -12,7 +12,7 @@ network I/O. DATA frames carry nothing but bytes, an END_STREAM flag and flow co
 `receive` handles the common one (an open stream, no padding) inline in about 2 µs; every
 other frame takes the general path, `_frame`.
 
-Errors follow RFC 9113 §5.4: a connection error raises `ConnectionError` (the caller sends
+Errors follow RFC 9113 §5.4: a connection error raises `H2ConnectionError` (the caller sends
 the queued GOAWAY and closes the connection); a stream error sets `stream.error` and queues
 RST_STREAM, and the connection carries on.
 
@@ -32,7 +32,7 @@ import httpcore
 
 __all__ = [
     "WINDOW_INCREMENT",
-    "ConnectionError",
+    "H2ConnectionError",
     "H2State",
     "H2Stream",
     "frame",
@@ -99,7 +99,7 @@ def frame(ftype: int, flags: int, stream_id: int, payload: bytes = b"") -> bytes
     return _HEADER.pack(n >> 8, n & 0xFF, ftype, flags, stream_id) + payload
 
 
-class ConnectionError(Exception):  # noqa: A001 - RFC 9113's term, private to this package
+class H2ConnectionError(Exception):
     """A connection error (RFC 9113 §5.4.1): the connection must end with GOAWAY(code)."""
 
     def __init__(self, code: int, message: str) -> None:
@@ -288,7 +288,7 @@ class H2State:
         """Process `data` from the network: every complete frame in it, in order.
 
         Raises:
-            ConnectionError: the server broke the protocol; the connection must end.
+            H2ConnectionError: the server broke the protocol; the connection must end.
         """
         if self._buffer:
             data = self._buffer + data
@@ -300,7 +300,7 @@ class H2State:
             high, low, ftype, flags, stream_id = unpack(data, pos)
             length = (high << 8) | low
             if length > DEFAULT_FRAME_SIZE:  # the client never raises SETTINGS_MAX_FRAME_SIZE
-                raise ConnectionError(FRAME_SIZE_ERROR, f"Frame of {length} bytes received "
+                raise H2ConnectionError(FRAME_SIZE_ERROR, f"Frame of {length} bytes received "
                                       f"(at most {DEFAULT_FRAME_SIZE})")
             start = pos + 9
             stop = start + length
@@ -330,12 +330,12 @@ class H2State:
     def _frame(self, ftype: int, flags: int, stream_id: int, payload: bytes) -> None:
         """Any frame but the common DATA one (see `receive`)."""
         if self._block is not None and ftype != CONTINUATION:
-            raise ConnectionError(PROTOCOL_ERROR, "Expected a CONTINUATION frame")
+            raise H2ConnectionError(PROTOCOL_ERROR, "Expected a CONTINUATION frame")
         if ftype in (DATA, HEADERS, RST_STREAM, PUSH_PROMISE, PRIORITY, CONTINUATION):
             if stream_id == 0:
-                raise ConnectionError(PROTOCOL_ERROR, f"Frame of type {ftype} on stream 0")
+                raise H2ConnectionError(PROTOCOL_ERROR, f"Frame of type {ftype} on stream 0")
         elif ftype in (SETTINGS, PING, GOAWAY) and stream_id != 0:
-            raise ConnectionError(PROTOCOL_ERROR, f"Frame of type {ftype} on a stream")
+            raise H2ConnectionError(PROTOCOL_ERROR, f"Frame of type {ftype} on a stream")
         if ftype == DATA:
             self._data(flags, stream_id, payload)
         elif ftype == HEADERS:
@@ -344,45 +344,45 @@ class H2State:
             self._continuation(flags, stream_id, payload)
         elif ftype == RST_STREAM:
             if len(payload) != 4:
-                raise ConnectionError(FRAME_SIZE_ERROR, "RST_STREAM frame of the wrong size")
+                raise H2ConnectionError(FRAME_SIZE_ERROR, "RST_STREAM frame of the wrong size")
             self._rst_stream(stream_id, _U32.unpack(payload)[0])
         elif ftype == SETTINGS:
             self._settings(flags, payload)
         elif ftype == PING:
             if len(payload) != 8:
-                raise ConnectionError(FRAME_SIZE_ERROR, "PING frame of the wrong size")
+                raise H2ConnectionError(FRAME_SIZE_ERROR, "PING frame of the wrong size")
             if not flags & ACK:
                 self.outgoing.append(frame(PING, ACK, 0, payload))
         elif ftype == GOAWAY:
             if len(payload) < 8:
-                raise ConnectionError(FRAME_SIZE_ERROR, "GOAWAY frame too short")
+                raise H2ConnectionError(FRAME_SIZE_ERROR, "GOAWAY frame too short")
             last, code = _U32X2.unpack_from(payload)
             self._goaway(last & MAX_STREAM_ID, code)
         elif ftype == WINDOW_UPDATE:
             if len(payload) != 4:
-                raise ConnectionError(FRAME_SIZE_ERROR, "WINDOW_UPDATE frame of the wrong size")
+                raise H2ConnectionError(FRAME_SIZE_ERROR, "WINDOW_UPDATE frame of the wrong size")
             self._window_update(stream_id, _U32.unpack(payload)[0] & MAX_WINDOW)
         elif ftype == PUSH_PROMISE:  # RFC 9113 §8.4: the client's SETTINGS disabled push
-            raise ConnectionError(PROTOCOL_ERROR, "PUSH_PROMISE received although push is off")
+            raise H2ConnectionError(PROTOCOL_ERROR, "PUSH_PROMISE received although push is off")
         elif ftype == PRIORITY and len(payload) != 5:
-            raise ConnectionError(FRAME_SIZE_ERROR, "PRIORITY frame of the wrong size")
+            raise H2ConnectionError(FRAME_SIZE_ERROR, "PRIORITY frame of the wrong size")
         # PRIORITY is advisory; unknown frame types are ignored (RFC 9113 §5.5).
 
     def _known_stream(self, stream_id: int) -> H2Stream | None:
         """The live stream `stream_id`, None for one that is over.
 
         Raises:
-            ConnectionError: for a stream the client never opened (RFC 9113 §5.1, "idle").
+            H2ConnectionError: for a stream the client never opened (RFC 9113 §5.1, "idle").
         """
         stream = self.streams.get(stream_id)
         if stream is None and (stream_id % 2 == 0 or stream_id >= self.next_stream_id):
-            raise ConnectionError(PROTOCOL_ERROR, f"Frame on idle stream {stream_id}")
+            raise H2ConnectionError(PROTOCOL_ERROR, f"Frame on idle stream {stream_id}")
         return stream
 
     def _data(self, flags: int, stream_id: int, payload: bytes) -> None:
         size = len(payload)  # flow control counts the padding too (RFC 9113 §6.1)
         if size > self.recv_window:
-            raise ConnectionError(FLOW_CONTROL_ERROR, "DATA beyond the connection window")
+            raise H2ConnectionError(FLOW_CONTROL_ERROR, "DATA beyond the connection window")
         self.recv_window -= size
         body = _unpad(payload) if flags & PADDED else payload
         stream = self._known_stream(stream_id)
@@ -427,7 +427,7 @@ class H2State:
         fragment = _unpad(payload) if flags & PADDED else payload
         if flags & PRIORITY_FLAG:
             if len(fragment) < 5:
-                raise ConnectionError(FRAME_SIZE_ERROR, "HEADERS frame too short")
+                raise H2ConnectionError(FRAME_SIZE_ERROR, "HEADERS frame too short")
             fragment = fragment[5:]
         self._block = bytearray(fragment)
         self._block_stream = stream_id
@@ -437,10 +437,10 @@ class H2State:
 
     def _continuation(self, flags: int, stream_id: int, payload: bytes) -> None:
         if self._block is None or stream_id != self._block_stream:
-            raise ConnectionError(PROTOCOL_ERROR, "Unexpected CONTINUATION frame")
+            raise H2ConnectionError(PROTOCOL_ERROR, "Unexpected CONTINUATION frame")
         self._block += payload
         if len(self._block) > MAX_HEADER_BLOCK:
-            raise ConnectionError(PROTOCOL_ERROR, "Response header block too large "
+            raise H2ConnectionError(PROTOCOL_ERROR, "Response header block too large "
                                   f"(over {MAX_HEADER_LIST // 1024} KiB)")
         if flags & END_HEADERS:
             self._end_block()
@@ -452,10 +452,10 @@ class H2State:
         try:  # always decoded: HPACK's table must follow every block (RFC 7541 §2.2)
             fields = list(self.decoder.decode(block, raw=True))
         except hpack.OversizedHeaderListError as exc:
-            raise ConnectionError(PROTOCOL_ERROR, "Response header block too large "
+            raise H2ConnectionError(PROTOCOL_ERROR, "Response header block too large "
                                   f"(over {MAX_HEADER_LIST // 1024} KiB)") from exc
         except hpack.HPACKError as exc:
-            raise ConnectionError(COMPRESSION_ERROR, f"Invalid header block: {exc}") from exc
+            raise H2ConnectionError(COMPRESSION_ERROR, f"Invalid header block: {exc}") from exc
         stream = self._known_stream(stream_id)
         if stream is None or stream.reset or stream.ended:
             return
@@ -528,10 +528,10 @@ class H2State:
     def _settings(self, flags: int, payload: bytes) -> None:
         if flags & ACK:
             if payload:
-                raise ConnectionError(FRAME_SIZE_ERROR, "SETTINGS acknowledgement with a body")
+                raise H2ConnectionError(FRAME_SIZE_ERROR, "SETTINGS acknowledgement with a body")
             return
         if len(payload) % 6:
-            raise ConnectionError(FRAME_SIZE_ERROR, "SETTINGS frame of the wrong size")
+            raise H2ConnectionError(FRAME_SIZE_ERROR, "SETTINGS frame of the wrong size")
         max_streams = None if self.settings_received else LOCAL_MAX_STREAMS
         for offset in range(0, len(payload), 6):
             ident, value = _SETTING.unpack_from(payload, offset)
@@ -543,10 +543,10 @@ class H2State:
                 self._initial_window(value)
             elif ident == MAX_FRAME_SIZE:
                 if not DEFAULT_FRAME_SIZE <= value <= 2**24 - 1:
-                    raise ConnectionError(PROTOCOL_ERROR, f"Invalid MAX_FRAME_SIZE {value}")
+                    raise H2ConnectionError(PROTOCOL_ERROR, f"Invalid MAX_FRAME_SIZE {value}")
                 self.peer_max_frame = value
             elif ident == ENABLE_PUSH and value > 1:
-                raise ConnectionError(PROTOCOL_ERROR, f"Invalid SETTINGS_ENABLE_PUSH {value}")
+                raise H2ConnectionError(PROTOCOL_ERROR, f"Invalid SETTINGS_ENABLE_PUSH {value}")
         if max_streams is not None:
             self.max_streams = max_streams
         self.settings_received = True
@@ -554,21 +554,21 @@ class H2State:
 
     def _initial_window(self, value: int) -> None:
         if value > MAX_WINDOW:
-            raise ConnectionError(FLOW_CONTROL_ERROR, f"Invalid INITIAL_WINDOW_SIZE {value}")
+            raise H2ConnectionError(FLOW_CONTROL_ERROR, f"Invalid INITIAL_WINDOW_SIZE {value}")
         delta = value - self.peer_initial_window
         self.peer_initial_window = value
         for stream in self.streams.values():  # RFC 9113 §6.9.2
             stream.send_window += delta
             if stream.send_window > MAX_WINDOW:
-                raise ConnectionError(FLOW_CONTROL_ERROR, "Stream window overflow")
+                raise H2ConnectionError(FLOW_CONTROL_ERROR, "Stream window overflow")
 
     def _window_update(self, stream_id: int, increment: int) -> None:
         if stream_id == 0:
             if increment == 0:
-                raise ConnectionError(PROTOCOL_ERROR, "WINDOW_UPDATE of 0 on the connection")
+                raise H2ConnectionError(PROTOCOL_ERROR, "WINDOW_UPDATE of 0 on the connection")
             self.send_window += increment
             if self.send_window > MAX_WINDOW:
-                raise ConnectionError(FLOW_CONTROL_ERROR, "Connection window overflow")
+                raise H2ConnectionError(FLOW_CONTROL_ERROR, "Connection window overflow")
             return
         stream = self._known_stream(stream_id)
         if stream is None or stream.reset:
@@ -594,10 +594,10 @@ def _unpad(payload: bytes) -> bytes:
     """The payload of a PADDED frame without its padding (RFC 9113 §6.1).
 
     Raises:
-        ConnectionError: the padding is as long as the frame or longer.
+        H2ConnectionError: the padding is as long as the frame or longer.
     """
     if not payload or payload[0] >= len(payload):
-        raise ConnectionError(PROTOCOL_ERROR, "Frame padding longer than the frame")
+        raise H2ConnectionError(PROTOCOL_ERROR, "Frame padding longer than the frame")
     return payload[1:len(payload) - payload[0]]
 
 

@@ -31,7 +31,7 @@ import httpcore
 from httpcore._synchronization import Event, ShieldCancellation, ThreadLock
 from httpcore._trace import Trace
 
-from .._pool._h2state import MAX_STREAM_ID, ConnectionError, H2State, H2Stream
+from .._pool._h2state import MAX_STREAM_ID, H2ConnectionError, H2State, H2Stream
 from .._pool._locks import Lock
 
 __all__ = ["H2ResponseStream", "HTTP2Connection"]
@@ -260,7 +260,7 @@ class HTTP2Connection:
                 with self._thread_lock:
                     max_streams, goaway = self._h2.max_streams, self._h2.goaway
                     self._h2.receive(data)
-            except ConnectionError as exc:
+            except H2ConnectionError as exc:
                 error = httpcore.RemoteProtocolError(str(exc))
                 self._fail(error)
                 with ShieldCancellation():
@@ -279,7 +279,7 @@ class HTTP2Connection:
         self._error = exc
         self._wake_waiters()
 
-    def _send_goaway(self, request: httpcore.Request, exc: ConnectionError) -> None:
+    def _send_goaway(self, request: httpcore.Request, exc: H2ConnectionError) -> None:
         """Best effort: tell the server why the connection ends (RFC 9113 §5.4.1)."""
         try:
             with self._write_lock:
