@@ -26,11 +26,11 @@ from collections.abc import AsyncIterator, Callable
 from types import TracebackType
 
 import httpcore
-from httpcore._synchronization import AsyncEvent, AsyncShieldCancellation, AsyncThreadLock
+from httpcore._synchronization import AsyncEvent, AsyncShieldCancellation
 from httpcore._trace import Trace
 
 from .._pool._h2state import MAX_STREAM_ID, H2ConnectionError, H2State, H2Stream
-from .._pool._locks import AsyncLock
+from .._pool._locks import AsyncLock, AsyncStateLock
 
 __all__ = ["AsyncH2ResponseStream", "AsyncHTTP2Connection"]
 
@@ -73,7 +73,7 @@ class AsyncHTTP2Connection:
         self._init_lock = AsyncLock()
         self._read_lock = AsyncLock()
         self._write_lock = AsyncLock()
-        self._thread_lock = AsyncThreadLock()  # around H2State and counters (sync: threads)
+        self._thread_lock = AsyncStateLock()  # around H2State and counters (sync: threads)
         self._sent_init = False
         self._open_streams = 0
         self._slot_waiters: list[AsyncEvent] = []

@@ -28,11 +28,11 @@ from collections.abc import Iterator, Callable
 from types import TracebackType
 
 import httpcore
-from httpcore._synchronization import Event, ShieldCancellation, ThreadLock
+from httpcore._synchronization import Event, ShieldCancellation
 from httpcore._trace import Trace
 
 from .._pool._h2state import MAX_STREAM_ID, H2ConnectionError, H2State, H2Stream
-from .._pool._locks import Lock
+from .._pool._locks import Lock, StateLock
 
 __all__ = ["H2ResponseStream", "HTTP2Connection"]
 
@@ -75,7 +75,7 @@ class HTTP2Connection:
         self._init_lock = Lock()
         self._read_lock = Lock()
         self._write_lock = Lock()
-        self._thread_lock = ThreadLock()  # around H2State and counters (sync: threads)
+        self._thread_lock = StateLock()  # around H2State and counters (sync: threads)
         self._sent_init = False
         self._open_streams = 0
         self._slot_waiters: list[Event] = []
