@@ -183,3 +183,55 @@ def test_h2_is_imported_only_when_negotiated(
                           timeout=60, check=True)
     expected = "HTTP/2 True False" if negotiated else "HTTP/1.1 False False"
     assert done.stdout.strip() == expected
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_cancelled_streams_leave_the_connection_usable(
+    h2c_server: LocalServer, backend: str
+) -> None:
+    """40 streams cancelled at random points (waiting for a stream slot, for the head, in
+    the body), then 40 more requests on the same connection all succeed."""
+    size = 256 * 1024
+
+    async def main() -> tuple[int, int]:
+        async with wire.AsyncClient(http1=False, http2=True, timeout=10.0) as client:
+
+            async def read(i: int) -> None:
+                async with client.stream("GET", h2c_server.join(f"/bytes/{size}")) as response:
+                    async for _ in response.aiter_raw():
+                        if backend == "asyncio":
+                            await asyncio.sleep(0)
+                        else:
+                            await trio.sleep(0)
+
+            async def ok(i: int) -> int:
+                response = await client.get(h2c_server.join(f"/bytes/{1000 + i}"))
+                assert response.content == deterministic_bytes(1000 + i)
+                return 1
+
+            if backend == "asyncio":
+                tasks = [asyncio.ensure_future(read(i)) for i in range(40)]
+                for delay, task in enumerate(tasks):
+                    await asyncio.sleep(0.001 * (delay % 5))
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                done = sum(await asyncio.gather(*(ok(i) for i in range(40))))
+            else:
+                for i in range(40):
+                    with trio.move_on_after(0.001 * (i % 5)):
+                        await read(i)
+                done = 0
+                async with trio.open_nursery() as nursery:
+                    results: list[int] = []
+
+                    async def collect(i: int) -> None:
+                        results.append(await ok(i))
+
+                    for i in range(40):
+                        nursery.start_soon(collect, i)
+                done = sum(results)
+            pool = client._transport._pool  # type: ignore[attr-defined]
+            return done, len(pool.connections)
+
+    result = asyncio.run(main()) if backend == "asyncio" else trio.run(main)
+    assert result == (40, 1)
