@@ -442,6 +442,7 @@ def run_curl(env: Any, curl: CurlRequest) -> int:
     import contextlib
 
     from ..client_core import Client
+    from ._echo import send_echoed
     from ._exit import describe_error, print_error, status_for_http
     from .output._plan import OutputOptions, plan_output
     from .output._writer import write_request, write_response
@@ -456,9 +457,13 @@ def run_curl(env: Any, curl: CurlRequest) -> int:
             request = _build(client, curl, stack)
             request.read()  # files are read now, while open; the body becomes replayable
             plan = plan_output(env, output_options, None)
+            write = None
             if plan.show_request_headers or plan.show_request_body:
-                write_request(env, plan, request)
-            response = client.send(request, stream=True)
+
+                def write(http_version: str) -> None:
+                    write_request(env, plan, request, http_version)
+
+            response = send_echoed(lambda: client.send(request, stream=True), request, write)
             stack.callback(response.close)
             write_response(env, plan_output(env, output_options, response), response)
             return int(status_for_http(response.status_code, check_status=curl.fail))

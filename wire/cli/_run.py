@@ -219,75 +219,22 @@ def _apply_auth(request: Request, exchange: _Exchange) -> Any:
     return None
 
 
-class _RequestEcho:
-    """The "trace" extension that writes the request (-v) as the transport starts sending its
-    head, when the protocol is known, so the request line says HTTP/1.1 or HTTP/2 as the
-    request really goes out. Another trace callback (the --timing recorder) is chained.
-    Where no trace event comes (a failed connect, a mock transport), `finish` writes it."""
+def _send(exchange: _Exchange, request: Request, auth: Any) -> Response:
+    from ._echo import send_echoed
 
-    def __init__(self, exchange: _Exchange, plan: OutputPlan, request: Request) -> None:
-        self._exchange, self._plan, self._request = exchange, plan, request
-        inner: Any = request.extensions.get("trace")
-        if isinstance(inner, _RequestEcho):  # a redirect request built while we traced
-            inner = inner.inner
-        self.inner: Any = inner
-        self._written = False
-        self._error: BaseException | None = None
-        request.extensions = {**request.extensions, "trace": self}
+    plan = exchange.plan()
+    write = None
+    if plan.show_request_headers or plan.show_request_body:
 
-    def __call__(self, name: str, info: Mapping[str, Any]) -> None:
-        if not self._written and name.endswith("send_request_headers.started"):
-            self._write("HTTP/2" if name.startswith("http2.") else "HTTP/1.1")
-        if self.inner is not None:
-            self.inner(name, info)
-
-    def _write(self, http_version: str) -> None:
-        self._written = True
-        exchange = self._exchange
-        try:
+        def write(http_version: str) -> None:
             if exchange.needs_separator:
                 exchange.env.stdout.write(b"\n")
-            write_request(exchange.env, self._plan, self._request, http_version)
+            write_request(exchange.env, plan, request, http_version)
             exchange.needs_separator = False
-        except BaseException as exc:  # noqa: B036 - finish() raises it, outside the transport
-            self._error = exc
 
-    def finish(self) -> None:
-        """Write the request if no trace event did; put the chained callback back.
-
-        Raises:
-            OSError: writing to stdout failed (e.g. a broken pipe).
-        """
-        extensions = dict(self._request.extensions)
-        if self.inner is None:
-            extensions.pop("trace", None)
-        else:
-            extensions["trace"] = self.inner
-        self._request.extensions = extensions
-        if not self._written:
-            self._write("HTTP/1.1")
-        if self._error is not None:
-            raise self._error
-
-
-def _send(exchange: _Exchange, request: Request, auth: Any) -> Response:
-    plan = exchange.plan()
-    echo = None
-    if plan.show_request_headers or plan.show_request_body:
-        echo = _RequestEcho(exchange, plan, request)
-    try:
-        response = exchange.client.send(request, auth=auth, stream=True)
-    except BaseException:
-        if echo is not None:
-            with contextlib.suppress(OSError):
-                echo.finish()
-        raise
-    if echo is not None:
-        try:
-            echo.finish()
-        except BaseException:
-            response.close()
-            raise
+    response: Response = send_echoed(
+        lambda: exchange.client.send(request, auth=auth, stream=True), request, write
+    )
     limit = exchange.spec.client.max_headers
     if limit and len(response.headers.raw) > limit:
         response.close()
