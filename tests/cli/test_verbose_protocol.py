@@ -55,3 +55,17 @@ def test_request_is_shown_when_the_connection_fails() -> None:
     assert code == 1
     assert out.startswith("GET /x HTTP/1.1\n")
     assert err.startswith("wire: error: cannot connect")
+
+
+def test_wire_curl_verbose_shows_the_request_then_the_response(server) -> None:
+    from wire.cli._curl import curl_command
+
+    env = Environment.for_testing(stdout_isatty=False, stderr_isatty=False)
+    result = CliRunner().invoke(
+        curl_command, ["-v", f"{server.url}/json"], obj=env, catch_exceptions=False
+    )
+    out = env.stdout.getvalue().decode()  # type: ignore[attr-defined]
+    assert result.exit_code == 0
+    request, response = out.split("\n\n")[:2]
+    assert request.split("\n")[0] == "GET /json HTTP/1.1"
+    assert response.startswith("HTTP/1.1 200 OK\n")
