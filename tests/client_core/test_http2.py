@@ -235,3 +235,30 @@ def test_cancelled_streams_leave_the_connection_usable(
 
     result = asyncio.run(main()) if backend == "asyncio" else trio.run(main)
     assert result == (40, 1)
+
+
+def test_threads_share_one_sync_http2_connection(h2c_server: LocalServer) -> None:
+    """8 threads x 25 requests through one `Client`: every body intact, one connection (the
+    sync HTTP/2 connection's locks let threads multiplex streams on it)."""
+    errors: list[BaseException] = []
+    with wire.Client(http1=False, http2=True, timeout=10.0) as client:
+
+        def worker(offset: int) -> None:
+            try:
+                for i in range(25):
+                    size = 1000 + offset * 100 + i
+                    response = client.get(h2c_server.join(f"/bytes/{size}"))
+                    assert response.content == deterministic_bytes(size)
+                    assert response.http_version == "HTTP/2"
+            except BaseException as exc:  # noqa: B036 - reported by the main thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        connections = len(client._transport._pool.connections)  # type: ignore[attr-defined]
+    assert errors == []
+    assert not any(thread.is_alive() for thread in threads)
+    assert connections == 1
