@@ -69,3 +69,17 @@ def test_wire_curl_verbose_shows_the_request_then_the_response(server) -> None:
     request, response = out.split("\n\n")[:2]
     assert request.split("\n")[0] == "GET /json HTTP/1.1"
     assert response.startswith("HTTP/1.1 200 OK\n")
+
+
+@pytest.mark.parametrize(("flags", "version"), [([], "HTTP/2"), (["--http1.1"], "HTTP/1.1")])
+def test_wire_curl_offers_http2_over_tls_as_curl_does(
+    https_server, flags: list[str], version: str
+) -> None:
+    from wire.cli._curl import curl_command
+
+    env = Environment.for_testing(stdout_isatty=False, stderr_isatty=False)
+    args = [*flags, "-i", "-k", f"{https_server.url}/json"]
+    result = CliRunner().invoke(curl_command, args, obj=env, catch_exceptions=False)
+    out = env.stdout.getvalue().decode()  # type: ignore[attr-defined]
+    assert (result.exit_code, env.stderr.getvalue()) == (0, "")  # type: ignore[attr-defined]
+    assert out.startswith(f"{version} 200")

@@ -8,7 +8,8 @@ Translated curl options: -X/--request, -H/--header, -d/--data/--data-ascii, --da
 --data-binary, --data-urlencode, --json, -F/--form, --form-string, -G/--get, -u/--user,
 -k/--insecure, -L/--location, --max-redirs, -I/--head, -i/--include, -v/--verbose,
 -b/--cookie (a `name=value` string), -A/--user-agent, -e/--referer, --compressed,
--x/--proxy, -m/--max-time, --connect-timeout, -f/--fail, --url and the URL; -s/-S/--silent/
+-x/--proxy, -m/--max-time, --connect-timeout, -f/--fail, --http1.1, --http2 (curl's default:
+HTTP/2 is offered over TLS), --http2-prior-knowledge, --url and the URL; -s/-S/--silent/
 --show-error/--no-progress-meter are accepted and ignored (wire shows no meter). Everything
 else is listed on stderr as not translated, and the request is sent without it.
 
@@ -65,6 +66,8 @@ _FLAG_OPTIONS = {
     "-f": "fail", "--fail": "fail",
     "--compressed": "compressed",
 }  # fmt: skip
+#: curl's protocol flags → `CurlRequest.http_version` (curl offers HTTP/2 over TLS by default).
+_VERSION_FLAGS = {"--http1.1": "1.1", "--http2": "2", "--http2-prior-knowledge": "2-prior"}
 _IGNORED_FLAGS = {"-s", "--silent", "-S", "--show-error", "--no-progress-meter", "-#",
                   "--progress-bar"}  # fmt: skip
 # Options whose value must be skipped when reported as untranslated.
@@ -98,6 +101,8 @@ class CurlRequest:
         include / verbose: bool, print the response headers / the whole exchange.
         proxy: str URL or None. max_time, connect_timeout: float seconds or None.
         max_redirects: int (curl's default 50).
+        http_version: "1.1" (--http1.1), "2-prior" (--http2-prior-knowledge), or "2"
+            (--http2, and curl's default: HTTP/2 offered over TLS, HTTP/1.1 over plain http).
         untranslated: the options (str, with their values) that wire did not apply.
     """
 
@@ -120,6 +125,7 @@ class CurlRequest:
     max_time: float | None = None
     connect_timeout: float | None = None
     max_redirects: int = 50
+    http_version: str = "2"
     untranslated: list[str] = field(default_factory=list)
 
     def effective_method(self) -> str:
@@ -276,6 +282,8 @@ def parse_curl_args(
         elif token in _FLAG_OPTIONS:
             attribute = _FLAG_OPTIONS[token]
             setattr(request, "follow" if attribute == "location" else attribute, True)
+        elif token in _VERSION_FLAGS:
+            request.http_version = _VERSION_FLAGS[token]
         elif token in _IGNORED_FLAGS:
             continue
         elif token.startswith("-") and token != "-":
@@ -395,6 +403,8 @@ def _client_kwargs(curl: CurlRequest) -> dict[str, Any]:
         "proxy": curl.proxy,
         "timeout": timeout,
         "trust_env": False,
+        "http1": curl.http_version != "2-prior",
+        "http2": curl.http_version != "1.1",
     }
 
 
@@ -488,7 +498,8 @@ Translated: -X/--request, -H/--header, -d/--data/--data-ascii, --data-raw,
   --data-binary, --data-urlencode, --json, -F/--form, --form-string, -G/--get,
   -u/--user, -k/--insecure, -L/--location, --max-redirs, -I/--head, -i/--include,
   -v/--verbose, -b/--cookie NAME=VALUE, -A/--user-agent, -e/--referer, --compressed,
-  -x/--proxy, -m/--max-time, --connect-timeout, -f/--fail, --url and the URL.
+  -x/--proxy, -m/--max-time, --connect-timeout, -f/--fail, --http1.1, --http2,
+  --http2-prior-knowledge, --url and the URL. As curl, HTTP/2 is offered over TLS.
 Ignored: -s/--silent, -S/--show-error, --no-progress-meter.
 
 --max-time bounds each network wait, not the whole transfer. Exit status: 0, or with
